@@ -1,0 +1,147 @@
+"""okr-pages.yaml → Config, validated in one place; every field optional."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from .diagnostics import Diagnostic, did_you_mean
+from .documents import parse_yaml, read_text
+from .fields import Record, Source, read_record
+from .model import Bands, Config, Cycle, PaceLimits, Team
+from .schema import CONFIG
+
+CONFIG_NAME = "okr-pages.yaml"
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def implicit_cycle(cycle_id: str) -> Cycle | None:
+    """Calendar cycles understood from their ids: 2026-Q4, 2026-H1, 2026."""
+    if match := _QUARTER.match(cycle_id):
+        year, quarter = int(match[1]), int(match[2])
+        return Cycle(cycle_id, dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter))
+    if match := _HALF.match(cycle_id):
+        year, half = int(match[1]), int(match[2])
+        return Cycle(cycle_id, dt.date(year, 6 * half - 5, 1), _month_end(year, 6 * half))
+    if match := _YEAR.match(cycle_id):
+        year = int(match[1])
+        return Cycle(cycle_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def load_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
+    """Read okr-pages.yaml if present; defaults for everything it leaves out."""
+    path = site_dir / CONFIG_NAME
+    if not path.exists():
+        return Config(), []
+    text, problem = read_text(path, CONFIG_NAME)
+    if text is None:
+        return Config(), [problem] if problem else []
+    node, problem = parse_yaml(text, CONFIG_NAME)
+    if problem:
+        return Config(), [problem]
+    if node is None:
+        return Config(), []
+    src = Source(CONFIG_NAME)
+    record = read_record(src, node, CONFIG, "")
+    if record is None:
+        return Config(), src.problems
+    config = Config(
+        title=record.get("title", "OKRs"),
+        base_url=_base_url(record.get("base_url", "/")),
+        content_dir=record.get("content_dir", "content"),
+        cycles=_cycles(src, record.get("cycles", [])),
+        teams=_teams(src, record.get("teams", [])),
+        bands=_bands(src, record.get("scoring")),
+        pace=_pace(src, record.get("scoring")),
+        markdown_html=bool(record.get("markdown") and record.get("markdown").get("html", False)),
+        charts=record.get("charts", "js"),
+    )
+    return config, src.problems
+
+
+def _base_url(value: str) -> str:
+    value = "/" + value.strip("/") + "/"
+    return "/" if value == "//" else value
+
+
+def _cycles(src: Source, items: list[Record]) -> tuple[Cycle, ...]:
+    cycles: dict[str, Cycle] = {}
+    for item in items:
+        if not {"id", "start", "end"} <= item.values.keys():
+            continue
+        cycle_id, start, end = item.get("id"), item.get("start"), item.get("end")
+        if cycle_id in cycles:
+            src.error(item.node_of("id"), item.field_path("id"), f"duplicate cycle id '{cycle_id}'",
+                      "give each cycle its own id")
+            continue
+        if end <= start:
+            src.error(item.node_of("end"), item.field_path("end"),
+                      f"cycle ends ({end}) before it starts ({start})", "swap or correct the dates")
+            continue
+        cycles[cycle_id] = Cycle(cycle_id, start, end, item.get("name", ""))
+    return tuple(cycles.values())
+
+
+def _teams(src: Source, items: list[Record]) -> tuple[Team, ...]:
+    teams: dict[str, Team] = {}
+    for item in items:
+        if "id" not in item:
+            continue
+        team_id = item.get("id")
+        if team_id in teams:
+            src.error(item.node_of("id"), item.field_path("id"), f"duplicate team id '{team_id}'",
+                      "give each team its own id")
+            continue
+        teams[team_id] = Team(team_id, item.get("name", team_id), item.get("parent"), item.get("lead"))
+    by_id = {item.get("id"): item for item in items if "id" in item}
+    for team in teams.values():
+        if team.parent is not None and team.parent not in teams:
+            item = by_id[team.id]
+            src.error(item.node_of("parent"), item.field_path("parent"), f"unknown team '{team.parent}'",
+                      did_you_mean(team.parent, teams) or "name a team listed under teams:")
+    for team in teams.values():
+        seen, parent = {team.id}, team.parent
+        while parent in teams:
+            if parent in seen:
+                item = by_id[team.id]
+                src.error(item.node_of("parent"), item.field_path("parent"),
+                          f"team parents form a loop through '{team.id}'", "one team must have no parent")
+                break
+            seen.add(parent)
+            parent = teams[parent].parent
+    return tuple(teams.values())
+
+
+def _bands(src: Source, scoring: Record | None) -> Bands:
+    bands = scoring.get("bands") if scoring else None
+    if not bands:
+        return Bands()
+    result = Bands(bands.get("yellow", 0.4), bands.get("green", 0.7))
+    if result.yellow > result.green:
+        src.error(bands.node_of("yellow"), bands.field_path("yellow"),
+                  f"yellow band ({result.yellow}) is above green ({result.green})",
+                  "yellow must be at most green")
+        return Bands()
+    return result
+
+
+def _pace(src: Source, scoring: Record | None) -> PaceLimits:
+    pace = scoring.get("pace") if scoring else None
+    if not pace:
+        return PaceLimits()
+    result = PaceLimits(pace.get("at_risk", -0.15), pace.get("off_track", -0.3))
+    if result.off_track > result.at_risk:
+        src.error(pace.node_of("off_track"), pace.field_path("off_track"),
+                  f"off_track ({result.off_track}) is above at_risk ({result.at_risk})",
+                  "off_track must be at most at_risk, e.g. -0.3 and -0.15")
+        return PaceLimits()
+    return result

@@ -1,0 +1,94 @@
+"""Diagnostics are values: collected while reading, shown by the command line."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place: ``file:line:column``, 1-based."""
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    field: str
+    message: str
+    hint: str = ""
+
+    def text(self) -> str:
+        """The one-line form printed by ``okr-pages check``."""
+        where = f"{self.field}: " if self.field else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {where}{self.message}{hint}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command, shown as an annotation on the line."""
+        kind = "error" if self.severity == "error" else "warning"
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        title = _escape_property(f"okr-pages {kind}")
+        return (
+            f"::{kind} file={_escape_property(self.file)},line={self.line},"
+            f"col={self.column},title={title}::{_escape_data(text)}"
+        )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@dataclass
+class Diagnostics:
+    """An ordered collection of diagnostics for one run."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when the run must exit 1: any error, or any warning under --strict."""
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def sorted(self) -> list[Diagnostic]:
+        """Unique diagnostics, ordered by file and position so output is deterministic."""
+        return sorted(set(self.items), key=lambda d: (d.file, d.line, d.column, d.severity, d.field, d.message))
+
+
+def format_diagnostics(items: list[Diagnostic], fmt: str) -> str:
+    """Render diagnostics as ``text``, ``github`` workflow commands, or ``json``."""
+    if fmt == "json":
+        return json.dumps([asdict(d) for d in items], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(d.github() for d in items)
+    return "\n".join(d.text() for d in items)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean' hint for a misspelt key or id, or '' when nothing is close."""
+    matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else ""

@@ -1,0 +1,166 @@
+"""The validated model: what the content says, before any scoring."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Number = int | float
+KRType = Literal["numeric", "milestone", "binary"]
+Direction = Literal["up", "down"]
+Cadence = Literal["daily", "weekly", "monthly", "quarterly"]
+
+
+@dataclass(frozen=True)
+class Cycle:
+    id: str
+    start: dt.date
+    end: dt.date
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    parent: str | None = None
+    lead: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    date: dt.date
+    value: Number | None = None
+    confidence: Number | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    title: str
+    done: bool = False
+    weight: Number = 1
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    id: str
+    title: str
+    type: KRType
+    weight: Number = 1
+    baseline: Number | None = None
+    target: Number | None = None
+    unit: str | None = None
+    current: Number | None = None
+    kpi: str | None = None
+    checkins: tuple[CheckIn, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    done: bool | None = None
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    title: str
+    cycle: str
+    team: str | None
+    owner: str | None
+    aligns_to: str | None
+    commitment: Literal["aspirational", "committed"]
+    key_results: tuple[KeyResult, ...]
+    body: str = ""
+    source: str = ""  # file path shown in messages
+    body_line: int = 1
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def url(self) -> str:
+        return f"okrs/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Point:
+    date: dt.date
+    value: Number
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    green: Number
+    yellow: Number
+
+
+@dataclass(frozen=True)
+class KPI:
+    id: str
+    title: str
+    team: str | None
+    owner: str | None
+    unit: str | None
+    direction: Direction
+    target: Number | None
+    thresholds: Thresholds | None
+    cadence: Cadence
+    series: tuple[Point, ...]  # sorted by date
+    body: str = ""
+    source: str = ""
+    body_line: int = 1
+    series_file: str | None = None  # the CSV's path, when the series lives in one
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def url(self) -> str:
+        return f"kpis/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: str
+    order: Number | None
+    body: str
+    source: str
+    body_line: int = 1
+
+    @property
+    def url(self) -> str:
+        folder = self.id.removesuffix("index").rstrip("/")
+        return f"{folder}/" if folder else ""
+
+
+@dataclass(frozen=True)
+class Bands:
+    yellow: Number = 0.4
+    green: Number = 0.7
+
+
+@dataclass(frozen=True)
+class PaceLimits:
+    at_risk: Number = -0.15
+    off_track: Number = -0.3
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = "OKRs"
+    base_url: str = "/"
+    content_dir: str = "content"
+    cycles: tuple[Cycle, ...] = ()
+    teams: tuple[Team, ...] = ()
+    bands: Bands = field(default_factory=Bands)
+    pace: PaceLimits = field(default_factory=PaceLimits)
+    markdown_html: bool = False
+    charts: Literal["js", "svg"] = "js"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything one build reads, validated and cross-referenced."""
+
+    config: Config
+    cycles: dict[str, Cycle]  # ordered by start date
+    teams: dict[str, Team]  # in config order, then teams first seen in content
+    objectives: dict[str, Objective]  # ordered by id
+    kpis: dict[str, KPI]  # ordered by id
+    pages: tuple[Page, ...]  # ordered by (order, title)

@@ -1,0 +1,50 @@
+"""The output tree, written atomically: a failed build leaves the previous site untouched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+MARKER = ".okr-pages"  # marks a folder this tool made, and may therefore replace
+
+
+class OutputError(Exception):
+    """The output folder cannot be written or replaced."""
+
+
+def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file into a fresh folder beside ``out_dir``, then swap it in."""
+    out_dir = out_dir.resolve()
+    if out_dir.exists() and not _replaceable(out_dir):
+        raise OutputError(f"refusing to replace {out_dir}: it is not empty and was not made by okr-pages "
+                          "(choose another --out, or empty it)")
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = parent / f".{out_dir.name}.new-{os.getpid()}"
+    retired = parent / f".{out_dir.name}.old-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir()
+        made: set[Path] = set()
+        for rel, data in sorted({**files, MARKER: b"built by okr-pages\n"}.items()):
+            path = staging / rel
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_bytes(data)
+        if out_dir.exists():
+            out_dir.rename(retired)
+        staging.rename(out_dir)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not out_dir.exists():
+            retired.rename(out_dir)
+        raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _replaceable(out_dir: Path) -> bool:
+    if not out_dir.is_dir():
+        return False
+    return (out_dir / MARKER).exists() or not any(out_dir.iterdir())

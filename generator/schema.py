@@ -1,0 +1,182 @@
+"""Every field of front matter and of okr-pages.yaml, declared once.
+
+The reader in ``fields.py`` validates against these declarations, and
+``json_schema()`` turns them into the JSON Schema that editors use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+FieldType = str  # text | number | fraction | positive | date | bool | choice | records | record | series
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field: its type, whether it is required, and a line of documentation."""
+
+    type: FieldType
+    doc: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    fields: dict[str, Field] = field(default_factory=dict)  # for record and records
+
+
+def _f(type_: FieldType, doc: str, required: bool = False, choices: tuple[str, ...] = (),
+       fields: dict[str, Field] | None = None) -> Field:
+    return Field(type_, doc, required, choices, fields or {})
+
+
+KIND = _f("choice", "What this file is; by default taken from its top folder.",
+          choices=("objective", "kpi", "page"))
+ID = _f("text", "Overrides the id taken from the file's path.")
+
+CHECKIN: dict[str, Field] = {
+    "date": _f("date", "Day of the check-in (YYYY-MM-DD).", required=True),
+    "value": _f("number", "The measured value on that day."),
+    "confidence": _f("fraction", "How likely the KR is to be reached, 0–1."),
+    "note": _f("text", "What changed, in a sentence."),
+}
+
+MILESTONE: dict[str, Field] = {
+    "title": _f("text", "The milestone.", required=True),
+    "done": _f("bool", "Whether it is done."),
+    "weight": _f("positive", "Relative weight; default 1."),
+}
+
+KEY_RESULT: dict[str, Field] = {
+    "id": _f("text", "Overrides the id made from the title."),
+    "title": _f("text", "The measurable outcome.", required=True),
+    "baseline": _f("number", "Value at the start of the cycle."),
+    "target": _f("number", "Value that means the KR is fully reached."),
+    "unit": _f("text", "Unit shown beside the numbers."),
+    "weight": _f("positive", "Weight in the objective's score; default 1."),
+    "current": _f("number", "Current value, when there are no check-ins."),
+    "kpi": _f("text", "Id of a KPI whose series gives the current value."),
+    "checkins": _f("records", "Dated check-ins.", fields=CHECKIN),
+    "milestones": _f("records", "Milestones; the score is the share done.", fields=MILESTONE),
+    "done": _f("bool", "A yes/no KR: scores 1 when done, else 0."),
+}
+
+OBJECTIVE: dict[str, Field] = {
+    "kind": KIND,
+    "id": ID,
+    "title": _f("text", "Where to go, qualitatively.", required=True),
+    "cycle": _f("text", "Cycle id, such as 2026-Q4.", required=True),
+    "team": _f("text", "Owning team id."),
+    "owner": _f("text", "The person accountable."),
+    "aligns_to": _f("text", "Id of the parent objective."),
+    "commitment": _f("choice", "Aspirational (0.7 is good) or committed (1.0 expected).",
+                     choices=("aspirational", "committed")),
+    "key_results": _f("records", "Two to five key results.", required=True, fields=KEY_RESULT),
+}
+
+KPI: dict[str, Field] = {
+    "kind": KIND,
+    "id": ID,
+    "title": _f("text", "The indicator's name.", required=True),
+    "team": _f("text", "Owning team id."),
+    "owner": _f("text", "The person who reports it."),
+    "unit": _f("text", "Unit shown beside values."),
+    "direction": _f("choice", "Whether higher (up) or lower (down) is better; default up.",
+                    choices=("up", "down")),
+    "target": _f("number", "The value to meet."),
+    "thresholds": _f("record", "Direction-aware health bands.", fields={
+        "green": _f("number", "Healthy up to (down) or from (up) this value.", required=True),
+        "yellow": _f("number", "Watch up to (down) or from (up) this value.", required=True),
+    }),
+    "cadence": _f("choice", "How often a point is added; default monthly.",
+                  choices=("daily", "weekly", "monthly", "quarterly")),
+    "series": _f("series", "A CSV file beside this one, a mapping 'date: value', "
+                 "or a list of {date, value}.", required=True),
+    "columns": _f("record", "Names of the CSV's date and value columns.", fields={
+        "date": _f("text", "Date column header."),
+        "value": _f("text", "Value column header."),
+    }),
+}
+
+PAGE: dict[str, Field] = {
+    "kind": KIND,
+    "id": ID,
+    "title": _f("text", "Page title; default the first heading."),
+    "order": _f("number", "Position in the navigation; lower comes first."),
+}
+
+CONFIG: dict[str, Field] = {
+    "title": _f("text", "Site title."),
+    "base_url": _f("text", "Path prefix where the site is published, such as /acme-okrs/."),
+    "content_dir": _f("text", "Folder holding the content; default content."),
+    "cycles": _f("records", "Explicit cycles; ids like 2026-Q4 need none.", fields={
+        "id": _f("text", "Cycle id.", required=True),
+        "name": _f("text", "Display name."),
+        "start": _f("date", "First day.", required=True),
+        "end": _f("date", "Last day.", required=True),
+    }),
+    "teams": _f("records", "Teams as a tree.", fields={
+        "id": _f("text", "Team id.", required=True),
+        "name": _f("text", "Display name."),
+        "parent": _f("text", "Parent team id."),
+        "lead": _f("text", "Team lead."),
+    }),
+    "scoring": _f("record", "Grade bands and pace thresholds.", fields={
+        "bands": _f("record", "Grade bands.", fields={
+            "yellow": _f("fraction", "Scores below this are red; default 0.4."),
+            "green": _f("fraction", "Scores from this are green; default 0.7."),
+        }),
+        "pace": _f("record", "Pace thresholds (score minus expected progress).", fields={
+            "at_risk": _f("number", "Below this is at risk; default -0.15."),
+            "off_track": _f("number", "Below this is off track; default -0.3."),
+        }),
+    }),
+    "markdown": _f("record", "Markdown options.", fields={
+        "html": _f("bool", "Allow raw HTML in Markdown; default false."),
+    }),
+    "charts": _f("choice", "Charts drawn in the browser (js) or as static SVG (svg).",
+                 choices=("js", "svg")),
+}
+
+
+def _json_schema_of(spec: Field) -> dict[str, Any]:
+    doc = {"description": spec.doc}
+    if spec.type == "text":
+        return {**doc, "type": ["string", "number"]}
+    if spec.type == "number":
+        return {**doc, "type": "number"}
+    if spec.type == "fraction":
+        return {**doc, "type": "number", "minimum": 0, "maximum": 1}
+    if spec.type == "positive":
+        return {**doc, "type": "number", "exclusiveMinimum": 0}
+    if spec.type == "bool":
+        return {**doc, "type": "boolean"}
+    if spec.type == "date":
+        return {**doc, "type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+    if spec.type == "choice":
+        return {**doc, "enum": list(spec.choices)}
+    if spec.type == "record":
+        return {**doc, **record_schema(spec.fields)}
+    if spec.type == "records":
+        return {**doc, "type": "array", "items": record_schema(spec.fields)}
+    if spec.type == "series":
+        point = {"type": "object", "required": ["date", "value"], "additionalProperties": False,
+                 "properties": {"date": _json_schema_of(CHECKIN["date"]),
+                                "value": {"type": "number"}}}
+        return {**doc, "oneOf": [
+            {"type": "string", "pattern": r"\.csv$"},
+            {"type": "object", "additionalProperties": {"type": "number"}},
+            {"type": "array", "items": point},
+        ]}
+    raise ValueError(f"unknown field type {spec.type}")
+
+
+def record_schema(fields: dict[str, Field]) -> dict[str, Any]:
+    """The JSON Schema of a mapping with the given fields."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {name: _json_schema_of(spec) for name, spec in fields.items()},
+        "additionalProperties": False,
+    }
+    required = [name for name, spec in fields.items() if spec.required]
+    if required:
+        schema["required"] = required
+    return schema

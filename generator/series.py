@@ -1,0 +1,165 @@
+"""KPI series: inline mapping, inline list of {date, value}, or a CSV file beside the KPI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, did_you_mean
+from .documents import read_text
+from .fields import (
+    INVALID,
+    Source,
+    describe,
+    mapping_items,
+    parse_date_text,
+    read_date,
+    read_record,
+    read_scalar,
+)
+from .model import Point
+from .schema import CHECKIN, Field
+
+_VALUE = Field("number", "value")
+_POINT = {"date": CHECKIN["date"], "value": Field("number", "The value.", required=True)}
+
+
+def read_inline(src: Source, node: Any, path: str) -> list[tuple[Point, Any]]:
+    """Points from a YAML mapping ``2026-01: 8.1`` or a list of ``{date, value}``."""
+    points: list[tuple[Point, Any]] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, key_node, value_node in mapping_items(src, node, path):
+            date = read_date(src, key_node, f"{path}[{key}]")
+            if date is INVALID:
+                continue
+            value = read_scalar(src, value_node, _VALUE, f"{path}[{key}]")
+            if value is not INVALID:
+                points.append((Point(date, value), key_node))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            record = read_record(src, item, _POINT, f"{path}[{index}]")
+            if record and "date" in record and "value" in record:
+                points.append((Point(record.get("date"), record.get("value")), item))
+    else:
+        src.error(node, path, f"expected a CSV file name, a mapping or a list, got {describe(node)}",
+                  "write 'series: name.csv' or one 'YYYY-MM: value' line per point")
+    return points
+
+
+def check_dates(src: Source, points: list[tuple[Point, Any]], path: str) -> tuple[Point, ...]:
+    """Sort points by date; a date given twice is an error at its second place."""
+    seen: dict[Any, Any] = {}
+    for point, node in points:
+        if point.date in seen:
+            first = src.position(seen[point.date])[0]
+            src.error(node, path, f"date {point.date} appears twice (first on line {first})",
+                      "keep one value per date")
+        else:
+            seen[point.date] = node
+    unique = {point.date: point for point, _ in reversed(points)}
+    return tuple(sorted(unique.values(), key=lambda p: p.date))
+
+
+def read_csv(csv_path: Path, site_dir: Path, columns: dict[str, str] | None,
+             problems: list[Diagnostic], ref: Source, ref_node: Any, path: str) -> tuple[Point, ...]:
+    """Points from a CSV with a header row; the first two columns unless ``columns`` names them."""
+    rel = os.path.relpath(csv_path, site_dir).replace(os.sep, "/")
+    if not csv_path.is_file():
+        ref.error(ref_node, path, f"CSV file '{rel}' not found",
+                  "put the CSV beside the KPI file and give its name, e.g. series: churn.csv")
+        return ()
+    text, problem = read_text(csv_path, rel)
+    if text is None:
+        if problem:
+            problems.append(problem)
+        return ()
+    rows = csv.reader(io.StringIO(text))
+    try:
+        header = next(rows, None)
+    except csv.Error as exc:
+        problems.append(Diagnostic(rel, 1, 1, "error", "", f"bad CSV: {exc}", "check the quotes"))
+        return ()
+    if header is None:
+        problems.append(Diagnostic(rel, 1, 1, "error", "", "CSV file is empty",
+                                   "add a header row such as 'date,value' and one row per point"))
+        return ()
+    header = [name.strip() for name in header]
+    wanted = columns or {}
+    indexes = []
+    for role, default in (("date", 0), ("value", 1)):
+        name = wanted.get(role)
+        if name is None:
+            if len(header) <= default:
+                problems.append(Diagnostic(rel, 1, 1, "error", "", "CSV needs a date and a value column",
+                                           "write a header row such as 'date,value'"))
+                return ()
+            indexes.append(default)
+        elif name in header:
+            indexes.append(header.index(name))
+        else:
+            ref.error(ref_node, f"columns.{role}", f"column '{name}' not in {rel}",
+                      did_you_mean(name, header) or f"columns are: {', '.join(header)}")
+            return ()
+    date_index, value_index = indexes
+    points: list[tuple[Point, Any]] = []
+    seen: dict[Any, int] = {}
+    lines = text.split("\n")
+    try:
+        for row in rows:
+            line = rows.line_num
+            if not any(cell.strip() for cell in row):
+                continue  # blank lines are allowed
+            raw = lines[line - 1] if line - 1 < len(lines) else ""
+            if len(row) <= max(date_index, value_index):
+                problems.append(Diagnostic(rel, line, 1, "error", "",
+                                           f"row has {len(row)} column(s), expected at least "
+                                           f"{max(date_index, value_index) + 1}",
+                                           "give every row a date and a value"))
+                continue
+            date_text, value_text = row[date_index].strip(), row[value_index].strip()
+            date = parse_date_text(date_text)
+            if date is None:
+                problems.append(Diagnostic(rel, line, _column(raw, row, date_index), "error", "",
+                                           f"bad date '{date_text}'", "write YYYY-MM or YYYY-MM-DD"))
+                continue
+            value = _number(value_text)
+            if value is None:
+                problems.append(Diagnostic(rel, line, _column(raw, row, value_index), "error", "",
+                                           f"expected a number, got '{value_text}'",
+                                           "write a plain number such as 6.4"))
+                continue
+            if date in seen:
+                problems.append(Diagnostic(rel, line, 1, "error", "",
+                                           f"date {date} appears twice (first on line {seen[date]})",
+                                           "keep one row per date"))
+                continue
+            seen[date] = line
+            points.append((Point(date, value), None))
+    except csv.Error as exc:
+        problems.append(Diagnostic(rel, rows.line_num or 1, 1, "error", "", f"bad CSV: {exc}",
+                                   "check the quotes on this line"))
+    return tuple(sorted((point for point, _ in points), key=lambda p: p.date))
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            value = float(text)  # type: ignore[assignment]
+        except ValueError:
+            return None
+    return value if math.isfinite(value) else None
+
+
+def _column(raw: str, row: list[str], index: int) -> int:
+    """1-based column of a cell in its raw line; exact for unquoted cells, else the line start."""
+    if '"' in raw:
+        return 1
+    return sum(len(cell) + 1 for cell in row[:index]) + 1
