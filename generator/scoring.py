@@ -20,6 +20,7 @@ class KRScore:
     confidence: Number | None
     no_data: bool
     checkins: tuple[CheckIn, ...]  # those dated on or before as_of
+    progress: tuple[tuple[dt.date, float], ...] = ()  # score over time, for the progress chart
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,10 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
     confidence = confident[-1] if confident else None
     if kr.type == "milestone":
         score = weighted_mean([(1.0 if m.done else 0.0, m.weight) for m in kr.milestones]) or 0.0
-        return KRScore(score, None, None, confidence, False, checkins)
+        return KRScore(score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
     if kr.type == "binary":
-        return KRScore(1.0 if kr.done else 0.0, None, None, confidence, False, checkins)
+        score = 1.0 if kr.done else 0.0
+        return KRScore(score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
     kpi = kpis.get(kr.kpi) if kr.kpi else None
     baseline = kr.baseline
     if baseline is None and kpi is not None and cycle is not None:
@@ -96,18 +98,32 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
     current: Number | None
     no_data = False
     valued = [c for c in checkins if c.value is not None]
+    history: list[tuple[dt.date, Number]] = [(c.date, c.value) for c in valued]  # type: ignore[misc]
     if valued:
         current = valued[-1].value
     elif kr.current is not None:
         current = kr.current
+        history = [(min(as_of, cycle.end), current)] if cycle else []
     else:
         inside = [p for p in kpi.series if cycle and cycle.start <= p.date <= min(cycle.end, as_of)] if kpi else []
         current = inside[-1].value if inside else baseline
         no_data = not inside
+        history = [(p.date, p.value) for p in inside]
     if baseline is None or current is None or kr.target is None or kr.target == baseline:
         return KRScore(0.0, current, baseline, confidence, True, checkins)
-    score = clamp((current - baseline) / (kr.target - baseline))
-    return KRScore(score, current, baseline, confidence, no_data, checkins)
+    target = kr.target
+
+    def progress_of(value: Number) -> float:
+        return clamp((value - baseline) / (target - baseline))
+
+    start = ((cycle.start, 0.0),) if cycle and not any(d == cycle.start for d, _ in history) else ()
+    progress = start + tuple((date, progress_of(value)) for date, value in history)
+    return KRScore(progress_of(current), current, baseline, confidence, no_data, checkins, progress)
+
+
+def _final_point(score: float, cycle: Cycle | None, as_of: dt.date) -> tuple[tuple[dt.date, float], ...]:
+    """Milestone and yes/no KRs have no history: one point, their score today."""
+    return ((min(as_of, cycle.end), score),) if cycle else ()
 
 
 def grade(score: float, bands: Bands) -> str:
