@@ -12,8 +12,10 @@ from . import api
 from .checks import quality_warnings
 from .diagnostics import Diagnostics
 from .load import load_site
+from .markup import check_links
 from .model import Site
 from .output import write_tree
+from .render import Output, render_site
 from .scoring import Scores, score_site
 
 Progress = Callable[[int, int], None]
@@ -26,6 +28,7 @@ class Checked:
     site: Site
     scores: Scores
     diagnostics: Diagnostics
+    site_dir: Path
 
 
 def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt.date:
@@ -39,26 +42,34 @@ def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt
     return dt.date.today()
 
 
-def check_site(site_dir: Path, as_of: dt.date) -> Checked:
-    """Read, validate and score; quality warnings included."""
+def check_site(site_dir: Path, as_of: dt.date, links: bool = True) -> Checked:
+    """Read, validate and score; quality warnings included, and broken links unless ``links`` is off
+    (a build finds those while rendering)."""
     loaded = load_site(site_dir)
     scores = score_site(loaded.site, as_of)
     diagnostics = Diagnostics(list(loaded.problems))
     diagnostics.extend(quality_warnings(loaded.site, scores))
-    return Checked(loaded.site, scores, diagnostics)
+    if links:
+        diagnostics.extend(check_links(loaded.site))
+    return Checked(loaded.site, scores, diagnostics, site_dir)
 
 
-def render_files(checked: Checked) -> dict[str, bytes]:
-    """Every output file, by path relative to the output folder."""
-    files = {
-        "api/okrs.json": api.dumps(api.okrs_json(checked.site, checked.scores)).encode(),
-        "api/kpis.json": api.dumps(api.kpis_json(checked.site, checked.scores)).encode(),
-    }
-    return files
+def render_files(checked: Checked, progress: Progress | None = None) -> Output:
+    """Every output file by path relative to the output folder; rendering warnings join the diagnostics."""
+    output = render_site(checked.site, checked.scores, checked.site_dir, progress)
+    output.files["api/okrs.json"] = api.dumps(api.okrs_json(checked.site, checked.scores)).encode()
+    output.files["api/kpis.json"] = api.dumps(api.kpis_json(checked.site, checked.scores)).encode()
+    checked.diagnostics.extend(output.problems)
+    return output
 
 
-def build(checked: Checked, out_dir: Path) -> int:
-    """Render and write the site atomically; returns the number of files written."""
-    files = render_files(checked)
-    write_tree(out_dir, files)
-    return len(files)
+def write_output(output: Output, out_dir: Path) -> None:
+    """Write the rendered files atomically into ``out_dir``."""
+    write_tree(out_dir, output.files)
+
+
+def build(checked: Checked, out_dir: Path, progress: Progress | None = None) -> int:
+    """Render and write the whole site; returns the number of files written."""
+    output = render_files(checked, progress)
+    write_output(output, out_dir)
+    return len(output.files)

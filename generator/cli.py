@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .build import build, check_site, resolve_as_of
+from .build import check_site, render_files, resolve_as_of, write_output
 from .diagnostics import format_diagnostics
 from .output import OutputError
 
@@ -73,21 +73,29 @@ def _summary(checked, verb: str) -> str:
             f"{len(site.pages)} pages; {errors} error(s), {warnings} warning(s)")
 
 
+def _progress(done: int, total: int) -> None:
+    print(f"\rrendering {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
 def _build(args: argparse.Namespace, as_of) -> int:
     started = time.perf_counter()
-    checked = check_site(args.site_dir, as_of)
+    checked = check_site(args.site_dir, as_of, links=False)
+    out_dir = args.out or args.site_dir / "_site"
+    output = None
+    if not checked.diagnostics.errors:
+        output = render_files(checked, _progress if sys.stderr.isatty() else None)
     items = checked.diagnostics.sorted()
     if items:
         print(format_diagnostics(items, "text"), file=sys.stderr)
-    out_dir = args.out or args.site_dir / "_site"
-    if checked.diagnostics.failed(args.strict):
+    if output is None or checked.diagnostics.failed(args.strict):
         print(_summary(checked, "build") + f"; nothing written, {out_dir} left as it was", file=sys.stderr)
         return 1
     try:
-        count = build(checked, out_dir)
+        write_output(output, out_dir)
     except OutputError as exc:
         print(f"okr-pages: error: {exc}", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
-    print(f"{_summary(checked, 'build')}\nwrote {count} files to {out_dir} in {elapsed:.2f} s (as of {as_of})")
+    print(f"{_summary(checked, 'build')}\nwrote {output.pages} pages ({len(output.files)} files) to {out_dir} "
+          f"in {elapsed:.2f} s (as of {as_of})")
     return 0

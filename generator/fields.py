@@ -224,7 +224,7 @@ def read_record(src: Source, node: Any, fields: dict[str, Field], path: str) -> 
     for name, spec in fields.items():
         if spec.required and name not in record.values and name not in record.invalid:
             at = record.nodes.get(name, node)
-            src.error(at, path, f"missing required field '{name}'", f"add '{name}:' ({spec.doc.rstrip('.')})")
+            src.error(at, path, f"missing required field '{name}'", f"add '{name}:' — {spec.doc[:1].lower()}{spec.doc[1:].rstrip('.')}")
     return record
 
 

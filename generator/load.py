@@ -235,6 +235,13 @@ def _read_key_result(src: Source, record: Record) -> KeyResult | None:
         return KeyResult(type="milestone", milestones=milestones, checkins=checkins, **common)
     if "done" in record:
         return KeyResult(type="binary", done=record.get("done"), checkins=checkins, **common)
+    if not numeric and ("baseline" in record or "current" in record):
+        # A baseline or current value says the KR is numeric: the target is what is missing.
+        if "target" not in record.invalid:
+            at = "baseline" if "baseline" in record else "current"
+            src.error(record.node_of(at), record.path, "missing required field 'target'",
+                      "add 'target:' with the value that means done")
+        return None
     if not numeric:
         if not record.invalid & {"target", "milestones", "done", "baseline", "current"}:
             src.warning(record.node_of("title"), record.path,
@@ -284,7 +291,8 @@ def _read_kpi(src: Source, document: Document, site_dir: Path,
             name = str(scalar_value(node))
             csv_path = (document.path.parent / name)
             series_file = csv_path.relative_to(site_dir).as_posix() if csv_path.is_relative_to(site_dir) else name
-            points = read_csv(csv_path, site_dir, column_names, problems, src, node, "series")
+            points = read_csv(csv_path, site_dir, column_names, problems, src, node, "series",
+                              columns.nodes if columns else None)
         else:
             points = check_dates(src, read_inline(src, node, "series"), "series")
     thresholds = record.get("thresholds")
@@ -327,12 +335,11 @@ def _reporter(pending: _Pending, problems: list[Diagnostic]) -> Source:
 def _resolve_cycles(config: Config, objectives: dict[str, tuple[Objective, _Pending]],
                     problems: list[Diagnostic]) -> dict[str, Cycle]:
     cycles = {cycle.id: cycle for cycle in config.cycles}
+    for objective, _ in objectives.values():  # all known cycles first, so any can be suggested
+        if objective.cycle not in cycles and (cycle := implicit_cycle(objective.cycle)) is not None:
+            cycles[cycle.id] = cycle
     for objective, pending in objectives.values():
         if objective.cycle in cycles:
-            continue
-        cycle = implicit_cycle(objective.cycle)
-        if cycle is not None:
-            cycles[cycle.id] = cycle
             continue
         hint = did_you_mean(objective.cycle, cycles) or (
             "use an id like 2026-Q4, or list the cycle under cycles: in okr-pages.yaml")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .model import KPI, Bands, CheckIn, Cycle, KeyResult, Number, Objective, PaceLimits, Point, Site
 
+BOUNDARY_DIGITS = 9  # compare with bands and pace limits after rounding off float noise (0.35 - 0.5)
 FLAT_SHARE = 0.02  # a trend whose fitted change is under 2% of the mean level is flat
 TREND_WINDOW = 6
 
@@ -55,6 +56,10 @@ class Scores:
     objectives: dict[str, ObjectiveScore]
     kpis: dict[str, KPIStatus]
     signals: tuple[str, ...]
+    cycle_grades: dict[str, str | None]
+    cycle_expected: dict[str, float]
+    cycle_states: dict[str, str]  # upcoming | running | ended
+    team_grades: dict[str, str | None]
 
 
 def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
@@ -128,6 +133,7 @@ def _final_point(score: float, cycle: Cycle | None, as_of: dt.date) -> tuple[tup
 
 def grade(score: float, bands: Bands) -> str:
     """red below bands.yellow, yellow below bands.green, else green."""
+    score = round(score, BOUNDARY_DIGITS)
     if score < bands.yellow:
         return "red"
     if score < bands.green:
@@ -149,7 +155,7 @@ def pace(score: float, cycle: Cycle | None, committed: bool, as_of: dt.date, lim
         return "on_track"
     if as_of > cycle.end:
         return "missed" if committed and score < 1.0 else "final"
-    gap = score - expected_progress(cycle, as_of)
+    gap = round(score - expected_progress(cycle, as_of), BOUNDARY_DIGITS)
     if gap < limits.off_track:
         return "off_track"
     if gap < limits.at_risk:
@@ -273,4 +279,17 @@ def score_site(site: Site, as_of: dt.date) -> Scores:
     teams = {tid: mean([objectives[o.id].score for o in site.objectives.values()
                         if o.team == tid and o.cycle == now]) for tid in site.teams}
     signals = tuple(kid for kid, status in kpis.items() if status.signal)
-    return Scores(as_of, now, cycles, teams, objectives, kpis, signals)
+    bands = site.config.bands
+    return Scores(
+        as_of, now, cycles, teams, objectives, kpis, signals,
+        cycle_grades={cid: None if value is None else grade(value, bands) for cid, value in cycles.items()},
+        cycle_expected={cid: expected_progress(c, as_of) for cid, c in site.cycles.items()},
+        cycle_states={cid: cycle_state(c, as_of) for cid, c in site.cycles.items()},
+        team_grades={tid: None if value is None else grade(value, bands) for tid, value in teams.items()},
+    )
+
+
+def cycle_state(cycle: Cycle, as_of: dt.date) -> str:
+    if as_of < cycle.start:
+        return "upcoming"
+    return "ended" if as_of > cycle.end else "running"

@@ -67,7 +67,8 @@ def check_dates(src: Source, points: list[tuple[Point, Any]], path: str) -> tupl
 
 
 def read_csv(csv_path: Path, site_dir: Path, columns: dict[str, str] | None,
-             problems: list[Diagnostic], ref: Source, ref_node: Any, path: str) -> tuple[Point, ...]:
+             problems: list[Diagnostic], ref: Source, ref_node: Any, path: str,
+             column_nodes: dict[str, Any] | None = None) -> tuple[Point, ...]:
     """Points from a CSV with a header row; the first two columns unless ``columns`` names them."""
     rel = os.path.relpath(csv_path, site_dir).replace(os.sep, "/")
     if not csv_path.is_file():
@@ -103,7 +104,8 @@ def read_csv(csv_path: Path, site_dir: Path, columns: dict[str, str] | None,
         elif name in header:
             indexes.append(header.index(name))
         else:
-            ref.error(ref_node, f"columns.{role}", f"column '{name}' not in {rel}",
+            ref.error((column_nodes or {}).get(role, ref_node), f"columns.{role}",
+                      f"column '{name}' not in {rel}",
                       did_you_mean(name, header) or f"columns are: {', '.join(header)}")
             return ()
     date_index, value_index = indexes
@@ -159,7 +161,13 @@ def _number(text: str) -> int | float | None:
 
 
 def _column(raw: str, row: list[str], index: int) -> int:
-    """1-based column of a cell in its raw line; exact for unquoted cells, else the line start."""
-    if '"' in raw:
-        return 1
-    return sum(len(cell) + 1 for cell in row[:index]) + 1
+    """1-based column where cell ``index`` starts in its raw line; commas inside quotes skipped."""
+    cell, quoted = 0, False
+    for position, char in enumerate(raw):
+        if cell == index:
+            return position + 1
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            cell += 1
+    return 1

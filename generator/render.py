@@ -1,0 +1,335 @@
+"""Scored model → HTML pages, charts, search index and feed, through the Jinja2 theme.
+
+Templates show figures; every figure comes from ``Scores``. This module only
+arranges the model into pages (grouping, ordering, linking).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import charts
+from .diagnostics import Diagnostic
+from .markup import content_paths, content_rel, make_markdown, relative_url, render_markdown
+from .model import KPI, Objective, Page, Site, Team
+from .scoring import Scores
+from .themes import Theme, load_theme
+
+Progress = Callable[[int, int], None]
+LABELS = {
+    "on_track": "On track", "at_risk": "At risk", "off_track": "Off track", "final": "Final",
+    "missed": "Missed", "red": "Red", "yellow": "Yellow", "green": "Green", "healthy": "Healthy",
+    "watch": "Watch", "unhealthy": "Unhealthy", "no_target": "No target", "no_data": "No data",
+    "improving": "Improving", "worsening": "Worsening", "flat": "Flat", "unknown": "Unknown",
+    "aspirational": "Aspirational", "committed": "Committed", "up": "Higher is better",
+    "down": "Lower is better", "numeric": "Numeric", "milestone": "Milestones", "binary": "Done / not done",
+}
+
+
+@dataclass
+class Output:
+    """What the renderer produced: files by relative path, and warnings found while rendering."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    pages: int = 0
+
+
+def format_number(value: Any, unit: str | None = None) -> str:
+    """12 → '12', 0.125 → '0.13', 1031.5 → '1,031.5'; with the unit after it ('%' stuck to the number)."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in ("%", "pp") else f"{text} {unit}"
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+def score_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def long_date(value: dt.date | None) -> str:
+    return "—" if value is None else f"{value.day} {value:%b %Y}"
+
+
+def team_order(teams: dict[str, Team]) -> list[tuple[Team, int]]:
+    """Teams depth-first from the roots, in config order, with their depth."""
+    children: dict[str | None, list[Team]] = {}
+    for team in teams.values():
+        parent = team.parent if team.parent in teams else None
+        children.setdefault(parent, []).append(team)
+    ordered: list[tuple[Team, int]] = []
+
+    def visit(parent: str | None, depth: int) -> None:
+        for team in children.get(parent, []):
+            ordered.append((team, depth))
+            visit(team.id, depth + 1)
+
+    visit(None, 0)
+    return ordered
+
+
+class Renderer:
+    """Renders every page of one site. Construct once per build."""
+
+    def __init__(self, site: Site, scores: Scores, site_dir: Path, theme: Theme) -> None:
+        self.site, self.scores, self.theme = site, scores, theme
+        self.site_dir = site_dir
+        self.env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(str(path)) for path in theme.template_dirs]),
+            autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(num=format_number, pct=percent, score=score_text, label=LABELS.get,
+                                longdate=long_date)
+        self.md = make_markdown(site.config.markdown_html)
+        self.output = Output()
+        self.teams = team_order(site.teams)
+        self.children: dict[str, list[Objective]] = {}
+        for objective in site.objectives.values():
+            if objective.aligns_to:
+                self.children.setdefault(objective.aligns_to, []).append(objective)
+        self.docs = [page for page in site.pages]
+        self._paths = content_paths(site)
+        self.chart_html: dict[str, Markup] = {}
+
+    def markdown(self, body: str, source: str, body_line: int, url: str):
+        return render_markdown(self.md, body, source=source,
+                               content_rel=content_rel(source, self.site.config.content_dir),
+                               body_line=body_line, page_url=url, resolve=self._paths.get,
+                               problems=self.output.problems)
+
+    # -- charts --------------------------------------------------------------------------------
+    def prepare_charts(self) -> None:
+        """Build every chart's spec once; in svg mode convert them all in one batch."""
+        specs: dict[str, dict] = {}
+        for objective in self.site.objectives.values():
+            spec = charts.objective_chart(objective, self.scores.objectives[objective.id],
+                                          self.site.cycles.get(objective.cycle), self.scores.as_of)
+            if spec:
+                specs[f"objective:{objective.id}"] = spec
+        for kpi in self.site.kpis.values():
+            status = self.scores.kpis[kpi.id]
+            spec = charts.kpi_chart(kpi, status)
+            if spec:
+                specs[f"kpi:{kpi.id}"] = spec
+            spark = charts.sparkline(kpi, status)
+            if spark:
+                specs[f"spark:{kpi.id}"] = spark
+        keys = list(specs)
+        if self.site.config.charts == "svg":
+            prefixes = [f"c{index}-" for index in range(len(keys))]
+            svgs = charts.render_svgs([specs[key] for key in keys], prefixes)
+            self.chart_html = {key: Markup(svg) for key, svg in zip(keys, svgs)}
+        else:
+            self.chart_html = {
+                key: Markup('<script type="application/json" class="vega-spec">') + Markup(charts.chart_json(specs[key]))
+                + Markup("</script>")
+                for key in keys
+            }
+
+    # -- pages ---------------------------------------------------------------------------------
+    def page(self, template: str, url: str, **context: Any) -> None:
+        """Render one template to ``url`` (a folder path like 'okrs/x/', '' for home, or a file name)."""
+        path = url + "index.html" if url == "" or url.endswith("/") else url
+        root = "../" * url.count("/")
+        html = self.env.get_template(template).render(
+            site=self.site, scores=self.scores, config=self.site.config, root=root or "./", url=url,
+            nav=self.nav(), docs=self.docs, charts=self.chart_html, teams_ordered=self.teams,
+            children=self.children, link=lambda target: relative_url(url, target), **context)
+        self.output.files[path] = html.encode("utf-8")
+        self.output.pages += 1
+
+    def nav(self) -> list[tuple[str, str]]:
+        items = [("Home", ""), ("KPIs", "kpis/"), ("Teams", "teams/"), ("Alignment", "alignment/"),
+                 ("Archive", "cycles/")]
+        if self.docs:
+            items.append(("Guide", self.docs[0].url))
+        items.append(("Search", "search/"))
+        return items
+
+    def render_all(self, progress: Progress | None = None) -> Output:
+        site = self.site
+        self.prepare_charts()
+        jobs: list[Callable[[], None]] = [
+            self.render_home, self.render_dashboard, self.render_teams, self.render_alignment,
+            self.render_cycles, self.render_search, self.render_404, self.render_feed,
+        ]
+        jobs += [lambda o=o: self.render_objective(o) for o in site.objectives.values()]
+        jobs += [lambda k=k: self.render_kpi(k) for k in site.kpis.values()]
+        jobs += [lambda t=t: self.render_team(t) for t in site.teams.values()]
+        jobs += [lambda c=c: self.page("cycle.html", f"cycles/{c}/", cycle=site.cycles[c],
+                                       objectives=self.objectives_in(c)) for c in site.cycles]
+        jobs += [lambda p=p: self.render_doc(p) for p in site.pages]
+        for index, job in enumerate(jobs, 1):
+            job()
+            if progress and (index % 50 == 0 or index == len(jobs)):
+                progress(index, len(jobs))
+        self.output.files.update(self.theme.static_files())
+        self.output.files["assets/vega.js"] = charts.javascript_bundle().encode("utf-8")
+        self.output.files["assets/search-index.js"] = self.search_index()
+        return self.output
+
+    def objectives_in(self, cycle_id: str | None, team: str | None = None) -> list[Objective]:
+        return [o for o in self.site.objectives.values()
+                if o.cycle == cycle_id and (team is None or o.team == team)]
+
+    def by_team(self, objectives: Iterable[Objective]) -> list[tuple[Team | None, list[Objective]]]:
+        """Objectives grouped by owning team, teams in tree order; no-team objectives last."""
+        groups: dict[str | None, list[Objective]] = {}
+        for objective in objectives:
+            groups.setdefault(objective.team, []).append(objective)
+        ordered = [(team, groups[team.id]) for team, _ in self.teams if team.id in groups]
+        if None in groups:
+            ordered.append((None, groups[None]))
+        return ordered
+
+    def render_home(self) -> None:
+        current = self.scores.current_cycle
+        cycle = self.site.cycles.get(current) if current else None
+        intro = None
+        index_page = next((p for p in self.site.pages if p.id == "index"), None)
+        if index_page:
+            intro = self.markdown(index_page.body, index_page.source, index_page.body_line, "")
+        self.page("home.html", "", cycle=cycle, groups=self.by_team(self.objectives_in(current)),
+                  intro=intro, title=self.site.config.title)
+
+    def render_objective(self, objective: Objective) -> None:
+        body = self.markdown(objective.body, objective.source, objective.body_line, objective.url)
+        self.page("objective.html", objective.url, objective=objective,
+                  score=self.scores.objectives[objective.id],
+                  cycle=self.site.cycles.get(objective.cycle),
+                  parent=self.site.objectives.get(objective.aligns_to or ""),
+                  kids=self.children.get(objective.id, []), body=body, title=objective.title,
+                  chart=self.chart_html.get(f"objective:{objective.id}"))
+
+    def render_kpi(self, kpi: KPI) -> None:
+        body = self.markdown(kpi.body, kpi.source, kpi.body_line, kpi.url)
+        readers = []
+        for ref in self.scores.kpis[kpi.id].read_by:
+            objective_id, kr_id = ref.split("#", 1)
+            objective = self.site.objectives[objective_id]
+            index = next(i for i, kr in enumerate(objective.key_results) if kr.id == kr_id)
+            readers.append((objective, objective.key_results[index],
+                            self.scores.objectives[objective_id].key_results[index]))
+        self.page("kpi.html", kpi.url, kpi=kpi, status=self.scores.kpis[kpi.id], body=body,
+                  readers=readers, title=kpi.title, chart=self.chart_html.get(f"kpi:{kpi.id}"))
+
+    def kpis_by_team(self, team: str | None = None) -> list[tuple[Team | None, list[KPI]]]:
+        groups: dict[str | None, list[KPI]] = {}
+        for kpi in self.site.kpis.values():
+            if team is None or kpi.team == team:
+                groups.setdefault(kpi.team, []).append(kpi)
+        ordered = [(t, groups[t.id]) for t, _ in self.teams if t.id in groups]
+        if None in groups:
+            ordered.append((None, groups[None]))
+        return ordered
+
+    def render_dashboard(self) -> None:
+        self.page("dashboard.html", "kpis/", groups=self.kpis_by_team(), title="KPIs")
+
+    def render_teams(self) -> None:
+        self.page("teams.html", "teams/", title="Teams")
+
+    def render_team(self, team: Team) -> None:
+        current = self.scores.current_cycle
+        subteams = [t for t in self.site.teams.values() if t.parent == team.id]
+        other = [o for o in self.site.objectives.values() if o.team == team.id and o.cycle != current]
+        self.page("team.html", f"teams/{team.id}/", team=team, subteams=subteams,
+                  objectives=self.objectives_in(current, team.id), past=other,
+                  kpis=[k for k in self.site.kpis.values() if k.team == team.id],
+                  parent=self.site.teams.get(team.parent or ""), title=team.name)
+
+    def render_alignment(self) -> None:
+        cycles = []
+        for cycle in reversed(list(self.site.cycles.values())):
+            roots = [o for o in self.objectives_in(cycle.id)
+                     if not o.aligns_to or o.aligns_to not in self.site.objectives
+                     or self.site.objectives[o.aligns_to].cycle != cycle.id]
+            if roots:
+                cycles.append((cycle, roots))
+        self.page("alignment.html", "alignment/", cycles=cycles, title="Alignment")
+
+    def render_cycles(self) -> None:
+        cycles = [(c, self.objectives_in(c.id)) for c in reversed(list(self.site.cycles.values()))]
+        self.page("cycles.html", "cycles/", cycles=cycles, title="Cycle archive")
+
+    def render_doc(self, page: Page) -> None:
+        if page.id == "index":
+            return  # shown on the home page
+        body = self.markdown(page.body, page.source, page.body_line, page.url)
+        self.page("page.html", page.url, doc=page, body=body, title=page.title)
+
+    def render_search(self) -> None:
+        self.page("search.html", "search/", title="Search")
+
+    def render_404(self) -> None:
+        # GitHub Pages serves 404.html at any depth, so its links start from base_url.
+        html = self.env.get_template("404.html").render(
+            site=self.site, scores=self.scores, config=self.site.config, root=self.site.config.base_url,
+            url="404.html", nav=self.nav(), docs=self.docs, charts={}, teams_ordered=self.teams,
+            children=self.children, link=lambda target: self.site.config.base_url + target, title="Not found")
+        self.output.files["404.html"] = html.encode("utf-8")
+        self.output.pages += 1
+
+    def render_feed(self) -> None:
+        entries = []
+        for objective in self.site.objectives.values():
+            score = self.scores.objectives[objective.id]
+            for kr, kr_score in zip(objective.key_results, score.key_results):
+                for checkin in kr_score.checkins:
+                    entries.append((checkin.date, objective, kr, checkin))
+        entries.sort(key=lambda e: (e[0], e[1].id, e[2].id), reverse=True)
+        text = self.env.get_template("feed.xml").render(
+            site=self.site, config=self.site.config, scores=self.scores, entries=entries[:100])
+        self.output.files["feed.xml"] = text.encode("utf-8")
+
+    def search_index(self) -> bytes:
+        """A classic script defining the search index, so search works from file:// too."""
+        docs: list[dict[str, str]] = []
+        for o in self.site.objectives.values():
+            krs = " ".join(kr.title for kr in o.key_results)
+            docs.append({"t": o.title, "u": o.url, "k": "Objective",
+                         "s": f"{o.cycle} · {self._team_name(o.team)} · {o.owner or ''}",
+                         "x": f"{krs} {o.owner or ''} {o.id} {_plain(o.body)}"})
+        for k in self.site.kpis.values():
+            docs.append({"t": k.title, "u": k.url, "k": "KPI", "s": self._team_name(k.team),
+                         "x": f"{k.id} {_plain(k.body)}"})
+        for t in self.site.teams.values():
+            docs.append({"t": t.name, "u": f"teams/{t.id}/", "k": "Team", "s": t.lead or "", "x": t.id})
+        for p in self.site.pages:
+            docs.append({"t": p.title, "u": p.url, "k": "Guide", "s": "", "x": _plain(p.body)})
+        text = json.dumps(docs, ensure_ascii=False, separators=(",", ":"))
+        text = text.replace("</", "<\\/")
+        return f"window.OKR_SEARCH_INDEX = {text};\n".encode("utf-8")
+
+    def _team_name(self, team_id: str | None) -> str:
+        team = self.site.teams.get(team_id or "")
+        return team.name if team else ""
+
+
+def _plain(markdown: str, limit: int = 2000) -> str:
+    """Markdown reduced to searchable words (a cheap pass: punctuation marks stay harmless)."""
+    return " ".join(markdown.replace("#", " ").replace("*", " ").replace("`", " ").split())[:limit]
+
+
+def render_site(site: Site, scores: Scores, site_dir: Path, progress: Progress | None = None) -> Output:
+    """Every HTML page, chart, static asset, search index and feed of the site."""
+    renderer = Renderer(site, scores, site_dir, load_theme(site_dir))
+    return renderer.render_all(progress)
