@@ -105,7 +105,7 @@ class Renderer:
         for objective in site.objectives.values():
             if objective.aligns_to:
                 self.children.setdefault(objective.aligns_to, []).append(objective)
-        self.docs = [page for page in site.pages]
+        self.docs = list(site.pages)
         self._paths = content_paths(site)
         self.chart_html: dict[str, Markup] = {}
 

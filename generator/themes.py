@@ -7,7 +7,7 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 # Installed, the default theme ships inside the package; in a source checkout it sits at the root.
-_CANDIDATES = (_HERE / "themes" / "default", _HERE.parent / "themes" / "default")
+_CANDIDATES = (_HERE / "builtin_themes" / "default", _HERE.parent / "themes" / "default")
 
 
 def builtin_theme_dir() -> Path:
