@@ -182,7 +182,8 @@ class Renderer:
             if progress and (index % 50 == 0 or index == len(jobs)):
                 progress(index, len(jobs))
         self.output.files.update(self.theme.static_files())
-        self.output.files["assets/vega.js"] = charts.javascript_bundle().encode("utf-8")
+        if self.site.config.charts == "js":
+            self.output.files["assets/vega.js"] = charts.javascript_bundle().encode("utf-8")
         self.output.files["assets/search-index.js"] = self.search_index()
         return self.output
 

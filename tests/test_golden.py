@@ -1,0 +1,65 @@
+"""Golden-site test: build a small fixture site and compare every page with the expected tree.
+
+Regenerate after an intended change with:  OKR_PAGES_UPDATE_GOLDEN=1 pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "golden-site"
+EXPECTED = HERE / "fixtures" / "golden-expected"
+# The Vega bundle is vl-convert's output, not ours: checked for presence, not compared.
+NOT_COMPARED = {"assets/vega.js"}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("golden") / "site"
+    assert main(["build", str(FIXTURE), "--out", str(out), "--as-of", "2026-11-15"]) == 0
+    files = tree(out)
+    if os.environ.get("OKR_PAGES_UPDATE_GOLDEN"):
+        shutil.rmtree(EXPECTED, ignore_errors=True)
+        for rel, data in files.items():
+            if rel not in NOT_COMPARED:
+                (EXPECTED / rel).parent.mkdir(parents=True, exist_ok=True)
+                (EXPECTED / rel).write_bytes(data)
+    return files
+
+
+def test_same_files_as_expected(built: dict[str, bytes]) -> None:
+    expected = tree(EXPECTED)
+    assert sorted(set(built) - NOT_COMPARED) == sorted(expected)
+    for rel in NOT_COMPARED:
+        assert len(built[rel]) > 100_000
+
+
+def test_every_file_matches(built: dict[str, bytes]) -> None:
+    for rel, data in tree(EXPECTED).items():
+        if built[rel] != data:
+            diff = difflib.unified_diff(data.decode(errors="replace").splitlines(),
+                                        built[rel].decode(errors="replace").splitlines(),
+                                        f"expected/{rel}", f"built/{rel}", lineterm="", n=2)
+            pytest.fail("\n".join(list(diff)[:60]))
+
+
+def test_user_text_is_escaped_and_links_resolved(built: dict[str, bytes]) -> None:
+    page = built["okrs/2026-Q4/ops/faster-shipping/index.html"].decode()
+    assert "New picking route &lt;live&gt;" in page
+    assert "<b>raw</b>" not in page and "&lt;b&gt;raw&lt;/b&gt;" in page
+    assert 'href="../../../../guide/intro/"' in page
+    guide = built["guide/intro/index.html"].decode()
+    assert 'href="../../okrs/2026-Q4/ops/faster-shipping/#context"' in guide
+    assert "<table>" in guide and "<s>Old way</s>" in guide
