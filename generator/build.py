@@ -54,9 +54,9 @@ def check_site(site_dir: Path, as_of: dt.date, links: bool = True) -> Checked:
     return Checked(loaded.site, scores, diagnostics, site_dir)
 
 
-def render_files(checked: Checked, progress: Progress | None = None) -> Output:
+def render_files(checked: Checked, progress: Progress | None = None, jobs: int = 1) -> Output:
     """Every output file by path relative to the output folder; rendering warnings join the diagnostics."""
-    output = render_site(checked.site, checked.scores, checked.site_dir, progress)
+    output = render_site(checked.site, checked.scores, checked.site_dir, progress, jobs)
     output.files["api/okrs.json"] = api.dumps(api.okrs_json(checked.site, checked.scores)).encode()
     output.files["api/kpis.json"] = api.dumps(api.kpis_json(checked.site, checked.scores)).encode()
     checked.diagnostics.extend(output.problems)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -164,28 +166,60 @@ class Renderer:
         items.append(("Search", "search/"))
         return items
 
-    def render_all(self, progress: Progress | None = None) -> Output:
+    def item_jobs(self) -> list[tuple[str, str]]:
+        """One (kind, key) per page that depends on one item; site-wide pages are rendered apart."""
         site = self.site
+        return ([("objective", key) for key in site.objectives] + [("kpi", key) for key in site.kpis]
+                + [("team", key) for key in site.teams] + [("cycle", key) for key in site.cycles]
+                + [("doc", page.id) for page in site.pages])
+
+    def render_item(self, kind: str, key: str) -> None:
+        site = self.site
+        if kind == "objective":
+            self.render_objective(site.objectives[key])
+        elif kind == "kpi":
+            self.render_kpi(site.kpis[key])
+        elif kind == "team":
+            self.render_team(site.teams[key])
+        elif kind == "cycle":
+            self.page("cycle.html", f"cycles/{key}/", cycle=site.cycles[key], objectives=self.objectives_in(key))
+        else:
+            self.render_doc(next(page for page in site.pages if page.id == key))
+
+    def render_all(self, progress: Progress | None = None, jobs: int = 1) -> Output:
+        """Every page; with ``jobs`` > 1 the per-item pages render in that many spawned processes."""
         self.prepare_charts()
-        jobs: list[Callable[[], None]] = [
-            self.render_home, self.render_dashboard, self.render_teams, self.render_alignment,
-            self.render_cycles, self.render_search, self.render_404, self.render_feed,
-        ]
-        jobs += [lambda o=o: self.render_objective(o) for o in site.objectives.values()]
-        jobs += [lambda k=k: self.render_kpi(k) for k in site.kpis.values()]
-        jobs += [lambda t=t: self.render_team(t) for t in site.teams.values()]
-        jobs += [lambda c=c: self.page("cycle.html", f"cycles/{c}/", cycle=site.cycles[c],
-                                       objectives=self.objectives_in(c)) for c in site.cycles]
-        jobs += [lambda p=p: self.render_doc(p) for p in site.pages]
-        for index, job in enumerate(jobs, 1):
-            job()
-            if progress and (index % 50 == 0 or index == len(jobs)):
-                progress(index, len(jobs))
+        for render in (self.render_home, self.render_dashboard, self.render_teams, self.render_alignment,
+                       self.render_cycles, self.render_search, self.render_404, self.render_feed):
+            render()
+        items = self.item_jobs()
+        if jobs > 1 and len(items) >= PARALLEL_MINIMUM:
+            self._render_parallel(items, jobs, progress)
+        else:
+            for index, (kind, key) in enumerate(items, 1):
+                self.render_item(kind, key)
+                if progress and (index % 50 == 0 or index == len(items)):
+                    progress(index, len(items))
         self.output.files.update(self.theme.static_files())
         if self.site.config.charts == "js":
             self.output.files["assets/vega.js"] = charts.javascript_bundle().encode("utf-8")
         self.output.files["assets/search-index.js"] = self.search_index()
         return self.output
+
+    def _render_parallel(self, items: list[tuple[str, str]], jobs: int, progress: Progress | None) -> None:
+        chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+        context = multiprocessing.get_context("spawn")  # forking after vl-convert started can hang
+        state = (self.site, self.scores, self.site_dir, self.theme, dict(self.chart_html))
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(state,)) as pool:
+            done = 0
+            for files, problems, pages, count in pool.map(_render_chunk, chunks):
+                self.output.files.update(files)
+                self.output.problems.extend(problems)
+                self.output.pages += pages
+                done += count
+                if progress:
+                    progress(done, len(items))
 
     def objectives_in(self, cycle_id: str | None, team: str | None = None) -> list[Objective]:
         return [o for o in self.site.objectives.values()
@@ -330,7 +364,28 @@ def _plain(markdown: str, limit: int = 2000) -> str:
     return " ".join(markdown.replace("#", " ").replace("*", " ").replace("`", " ").split())[:limit]
 
 
-def render_site(site: Site, scores: Scores, site_dir: Path, progress: Progress | None = None) -> Output:
+PARALLEL_MINIMUM = 200  # below this, starting processes costs more than it saves
+CHUNK = 100
+_worker: Renderer | None = None
+
+
+def _start_worker(state: tuple) -> None:
+    global _worker
+    site, scores, site_dir, theme, chart_html = state
+    _worker = Renderer(site, scores, site_dir, theme)
+    _worker.chart_html = chart_html
+
+
+def _render_chunk(items: list[tuple[str, str]]) -> tuple[dict[str, bytes], list[Diagnostic], int, int]:
+    assert _worker is not None
+    _worker.output = Output()
+    for kind, key in items:
+        _worker.render_item(kind, key)
+    return _worker.output.files, _worker.output.problems, _worker.output.pages, len(items)
+
+
+def render_site(site: Site, scores: Scores, site_dir: Path, progress: Progress | None = None,
+                jobs: int = 1) -> Output:
     """Every HTML page, chart, static asset, search index and feed of the site."""
     renderer = Renderer(site, scores, site_dir, load_theme(site_dir))
-    return renderer.render_all(progress)
+    return renderer.render_all(progress, jobs)

@@ -1,0 +1,121 @@
+"""The site renderer: Markdown safety and links, theme overrides, SVG charts, parallel rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import CONFIG, write_site
+
+from generator.cli import main
+
+OBJECTIVE = """\
+---
+title: Grow {n}
+cycle: 2026-Q4
+team: sales
+owner: Dana Reyes
+key_results:
+  - title: Sign customers
+    baseline: 0
+    target: 10
+    checkins:
+      - {{date: 2026-10-20, value: 4, confidence: 0.6}}
+  - title: Launch portal
+    done: false
+---
+Body of objective {n} with <script>alert(1)</script> and [a link](../../kpis/leads.md).
+"""
+
+KPI = """\
+---
+title: Leads
+team: sales
+direction: up
+target: 100
+series: {2026-09: 80, 2026-10: 90, 2026-11: 95}
+---
+Leads per month.
+"""
+
+
+def make_site(root: Path, objectives: int = 1, config: str = CONFIG, extra: dict[str, str] | None = None) -> Path:
+    files = {"okr-pages.yaml": config, "content/kpis/leads.md": KPI}
+    for n in range(objectives):
+        files[f"content/okrs/2026-Q4/grow-{n}.md"] = OBJECTIVE.format(n=n)
+    return write_site(root, {**files, **(extra or {})})
+
+
+def build(site: Path, out: Path, *extra: str) -> dict[str, bytes]:
+    assert main(["build", str(site), "--out", str(out), "--as-of", "2026-11-15", *extra]) == 0
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_raw_html_is_escaped_by_default(tmp_path: Path) -> None:
+    files = build(make_site(tmp_path / "site"), tmp_path / "out")
+    page = files["okrs/2026-Q4/grow-0/index.html"].decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="../../../kpis/leads/"' in page  # a .md link becomes the page's URL, relative
+
+
+def test_raw_html_allowed_when_configured(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", config=CONFIG + "markdown: {html: true}\n")
+    page = build(site, tmp_path / "out")["okrs/2026-Q4/grow-0/index.html"].decode()
+    assert "<script>alert(1)</script>" in page
+
+
+def test_broken_link_is_a_warning_at_its_line_and_strict_fails(tmp_path: Path, capsys) -> None:
+    broken = {"content/guide/howto.md": "# How to\n\nIntro.\n\nSee [missing](nope.md).\n"}
+    site = make_site(tmp_path / "site", extra=broken)
+    assert main(["check", str(site), "--as-of", "2026-11-15"]) == 0
+    out = capsys.readouterr().out
+    assert ("content/guide/howto.md:5:1: warning: broken link to 'nope.md' "
+            "(link to an existing .md file, relative to this one)") in out
+    assert main(["build", str(site), "--out", str(tmp_path / "out"), "--as-of", "2026-11-15", "--strict"]) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_site_overrides_a_template_and_a_static_file(tmp_path: Path) -> None:
+    extra = {
+        "themes/404.html": "custom not found for {{ config.title }}\n",
+        "themes/static/style.css": "body { color: red; }\n",
+        "themes/static/logo.txt": "extra asset\n",
+    }
+    files = build(make_site(tmp_path / "site", extra=extra), tmp_path / "out")
+    assert files["404.html"] == b"custom not found for Test OKRs\n"
+    assert files["assets/style.css"] == b"body { color: red; }\n"
+    assert files["assets/logo.txt"] == b"extra asset\n"
+    assert b"assets/site.js" in files["index.html"]  # the other templates still come from the theme
+
+
+def test_404_links_start_from_base_url(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", config=CONFIG + "base_url: /acme/\n")
+    page = build(site, tmp_path / "out")["404.html"].decode()
+    assert 'href="/acme/assets/style.css"' in page and 'href="/acme/cycles/"' in page
+
+
+def test_svg_charts_are_inline_with_unique_ids_and_no_bundle(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", objectives=2, config=CONFIG + "charts: svg\n")
+    files = build(site, tmp_path / "out")
+    assert "assets/vega.js" not in files
+    page = files["kpis/index.html"].decode()
+    assert "<svg" in page and "vega-spec" not in page
+    objective = files["okrs/2026-Q4/grow-0/index.html"].decode()
+    assert objective.count("<svg") == 1 and 'role="img"' in objective
+
+
+def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", objectives=210)  # above the parallel minimum of 200 items
+    one = build(site, tmp_path / "one")
+    two = build(site, tmp_path / "two", "--jobs", "2")
+    assert one.keys() == two.keys() and len(one) > 210
+    assert [rel for rel in one if one[rel] != two[rel]] == []
+
+
+def test_jobs_must_be_positive(tmp_path: Path, capsys) -> None:
+    site = make_site(tmp_path / "site")
+    try:
+        main(["build", str(site), "--jobs", "0"])
+    except SystemExit as exc:
+        assert exc.code == 2
+    assert "expected a whole number of at least 1, got '0'" in capsys.readouterr().err
