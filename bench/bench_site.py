@@ -59,6 +59,8 @@ def main() -> None:
         checked = check_site(root, AS_OF, links=False)
         t1 = time.perf_counter()
         renderer = Renderer(checked.site, checked.scores, root, load_theme(root))
+        renderer.prepare_charts()  # cold: imports Altair and builds the three chart templates once
+        t_cold = time.perf_counter()
         renderer.prepare_charts()
         t2 = time.perf_counter()
         output = renderer.render_all()
@@ -66,18 +68,22 @@ def main() -> None:
         write_tree(Path(tmp) / "out", output.files)
         t4 = time.perf_counter()
     chart_count = len(renderer.chart_html)
-    # render_all prepares the charts again; count that once, from the separate timing above.
-    render = (t3 - t2) - (t2 - t1)
-    total = (t1 - t0) + (t3 - t2) + (t4 - t3)
+    warm = t2 - t_cold
+    # render_all prepares the charts again; count that once, from the warm timing above.
+    render = (t3 - t2) - warm
+    total = (t1 - t0) + (t_cold - t1) + render + (t4 - t3)
     print(f"site: {args.objectives} objectives, {args.kpis} KPIs → {output.pages} pages, "
           f"{len(output.files)} files, {chart_count} charts; as of {AS_OF}")
     print(f"check_site (read, validate, score): {t1 - t0:6.2f} s")
-    print(f"chart specs (templates filled):     {t2 - t1:6.2f} s = {(t2 - t1) * 1000 / chart_count:.3f} ms per chart")
+    print(f"chart specs, first pass (Altair import, templates built once): {t_cold - t1:6.2f} s = "
+          f"{(t_cold - t1) * 1000 / chart_count:.3f} ms per chart amortized")
+    print(f"chart specs, warm (templates filled):                          {warm:6.2f} s = "
+          f"{warm * 1000 / chart_count:.3f} ms per chart")
     print(f"pages (Jinja2, Markdown, search):   {render:6.2f} s = {render * 1000 / output.pages:.2f} ms per page")
     print(f"write_tree (atomic):                {t4 - t3:6.2f} s")
     print(f"total:                              {total:6.2f} s = {output.pages / total:.0f} pages/s")
     peer = fresh_altair_chart_ms(30)
-    per_chart = (t2 - t1) * 1000 / chart_count
+    per_chart = (t_cold - t1) * 1000 / chart_count
     print(f"peer: fresh validated Altair chart {peer:.1f} ms each; templates are {peer / per_chart:.0f}x faster")
     print(f"target (at most 1 ms per chart amortized): {'met' if per_chart <= 1 else 'OVER'}")
 

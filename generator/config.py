@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, did_you_mean
 from .documents import parse_yaml, read_text
 from .fields import Record, Source, read_record
-from .model import Bands, Config, Cycle, PaceLimits, Team
+from .model import Bands, Config, Cycle, PaceLimits, Site, Team
 from .schema import CONFIG
 
 CONFIG_NAME = "okr-pages.yaml"
@@ -71,6 +72,11 @@ def load_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
 def _base_url(value: str) -> str:
     value = "/" + value.strip("/") + "/"
     return "/" if value == "//" else value
+
+
+def with_base_url(site: Site, base_url: str) -> Site:
+    """The site with another base_url (``build --base-url``; ``serve`` uses '/'); '' means '/'."""
+    return dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=_base_url(base_url)))
 
 
 def _cycles(src: Source, items: list[Record]) -> tuple[Cycle, ...]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -87,7 +87,7 @@ def relative_url(from_page: str, to_path: str) -> str:
 def content_rel(source: str, content_dir: str) -> str:
     """A file's path below the content folder, from its path below the site folder."""
     prefix = content_dir.strip("/") + "/"
-    return source[len(prefix):] if source.startswith(prefix) else source
+    return source.removeprefix(prefix)
 
 
 def content_paths(site: Site) -> dict[str, str]:

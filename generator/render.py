@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -352,7 +353,7 @@ class Renderer:
             docs.append({"t": p.title, "u": p.url, "k": "Guide", "s": "", "x": _plain(p.body)})
         text = json.dumps(docs, ensure_ascii=False, separators=(",", ":"))
         text = text.replace("</", "<\\/")
-        return f"window.OKR_SEARCH_INDEX = {text};\n".encode("utf-8")
+        return f"window.OKR_SEARCH_INDEX = {text};\n".encode()
 
     def _team_name(self, team_id: str | None) -> str:
         team = self.site.teams.get(team_id or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from .model import KPI, Bands, CheckIn, Cycle, KeyResult, Number, Objective, PaceLimits, Point, Site
@@ -241,7 +242,7 @@ def worsening_steps(series: tuple[Point, ...], direction: str, steps: int = 3) -
     if len(series) < steps + 1:
         return False
     values = [p.value for p in series[-(steps + 1):]]
-    moves = [b - a for a, b in zip(values, values[1:])]
+    moves = [b - a for a, b in itertools.pairwise(values)]
     return all(m < 0 for m in moves) if direction == "up" else all(m > 0 for m in moves)
 
 
