@@ -90,7 +90,10 @@ def _objective_layers(alt: Any) -> Any:
 
 def _kpi_layers(alt: Any) -> Any:
     y = alt.Y("value:Q", title="", scale=alt.Scale(domain=[0, 1], nice=False, zero=False))
-    x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"))
+    # Month ticks line up with monthly points; overlapping labels are dropped rather than collide.
+    x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"),
+              axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1},
+                            labelOverlap="greedy", labelFlush=True))
     bands = alt.Chart(alt.NamedData(name="bands")).mark_rect(opacity=0.16, aria=False).encode(
         x=alt.value(0), x2=alt.value("width"), y2="value2:Q",
         color=alt.Color("zone:N", scale=alt.Scale(domain=list(ZONES), range=list(ZONE_COLOURS)),

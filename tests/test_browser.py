@@ -1,0 +1,456 @@
+"""Browser tests: the built example site in Chromium, from file:// and over HTTP at a sub-path.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium); Playwright's own browser download is
+not available here. CI installs Chromium with apt-get in .ci/run, so a missing browser is a
+failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from generator.cli import main as cli_main
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PREFIX = "/northwind-okrs/"
+AS_OF = "2026-11-22"
+
+HOME = ""
+OBJECTIVE = "okrs/2026-Q4/sales/enterprise/"
+OBJECTIVE_TITLE = "Win the enterprise segment"
+KPI = "kpis/churn-rate/"
+DASHBOARD = "kpis/"
+SEARCH = "search/"
+CHART_PAGES = [OBJECTIVE, KPI, DASHBOARD]
+ALL_PAGES = [HOME, OBJECTIVE, KPI, DASHBOARD, SEARCH]
+TIMEOUT_MS = 10_000
+SEARCH_TIMEOUT_MS = 4_000  # the index is a local script: results appear at once or not at all
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures: one build, one HTTP server, one browser for the whole module.
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    assert cli_main(["build", str(REPO), "--out", str(out), "--as-of", AS_OF]) == 0
+    assert (out / "index.html").is_file()
+    return out
+
+
+def _handler_for(root: Path) -> type[http.server.SimpleHTTPRequestHandler]:
+    class SubPathHandler(http.server.SimpleHTTPRequestHandler):
+        """Serves ``root`` under PREFIX only, like GitHub Pages serves a project site."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def translate_path(self, path: str) -> str:
+            # Only called for paths already checked by send_head below.
+            rel = unquote(urlsplit(path).path)[len(PREFIX):]
+            return super().translate_path("/" + rel)
+
+        def send_head(self):
+            path = urlsplit(self.path).path
+            if path + "/" == PREFIX:
+                self.send_response(301)
+                self.send_header("Location", PREFIX)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            if not path.startswith(PREFIX):
+                self.send_error(404, "Not under " + PREFIX)
+                return None
+            return super().send_head()
+
+        def log_message(self, format, *args):  # keep test output quiet
+            pass
+
+    return SubPathHandler
+
+
+@pytest.fixture(scope="module")
+def server(site_dir: Path) -> Iterator[str]:
+    """Base URL (origin + PREFIX) of a local server for the built site."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(site_dir))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name="okr-pages-test-http", daemon=True)
+    thread.start()
+    try:
+        host, port = httpd.server_address[:2]
+        yield f"http://{host}:{port}{PREFIX}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium); "
+                    "the browser tests need it and .ci/run installs it.", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Opened:
+    """A page with everything it logged and requested since it was created."""
+
+    page: object
+    errors: list[str]
+    requests: list[str]
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator:
+    """``new_page(color_scheme=..., media=...)``: a fresh context and page, closed afterwards."""
+    contexts = []
+
+    def make(**context_options) -> Opened:
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        errors: list[str] = []
+        requests: list[str] = []
+        page.on("console", lambda msg: errors.append(f"console: {msg.text} ({msg.location})")
+                if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        page.on("request", lambda req: requests.append(req.url))
+        return Opened(page, errors, requests)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def file_url(site_dir: Path, rel: str) -> str:
+    return (site_dir / rel / "index.html").as_uri() if not rel.endswith(".html") else (site_dir / rel).as_uri()
+
+
+def http_url(server: str, rel: str) -> str:
+    return server + rel
+
+
+def urls_for(mode: str, site_dir: Path, server: str, rel: str) -> str:
+    return file_url(site_dir, rel) if mode == "file" else http_url(server, rel)
+
+
+MODES = ["file", "http"]
+
+
+def wait_for_charts(page) -> int:
+    """Wait until every chart container on the page holds an <svg>; return how many there are."""
+    count = page.locator(".chart-canvas, .sparkline").count()
+    try:
+        page.wait_for_function(
+            """() => Array.from(document.querySelectorAll('.chart-canvas, .sparkline'))
+                     .every(el => el.querySelector('svg'))""",
+            timeout=TIMEOUT_MS)
+    except Exception as exc:  # report which containers stayed empty, and why
+        empty = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.chart-canvas, .sparkline'))
+                     .filter(el => !el.querySelector('svg'))
+                     .map(el => (el.getAttribute('aria-label') || '?') + ' | error: '
+                                + (el.getAttribute('data-chart-error') || 'none'))""")
+        raise AssertionError(f"{len(empty)} of {count} charts not drawn on {page.url}: {empty}") from exc
+    return count
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Pages load without errors
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("rel", [HOME, OBJECTIVE])
+def test_pages_load_without_errors(new_page, site_dir, server, mode, rel):
+    opened = new_page()
+    response = opened.page.goto(urls_for(mode, site_dir, server, rel))
+    if mode == "http":
+        assert response is not None and response.status == 200
+    opened.page.wait_for_load_state("load")
+    if rel == OBJECTIVE:
+        wait_for_charts(opened.page)
+        assert opened.page.locator("h1").inner_text() == OBJECTIVE_TITLE
+    else:
+        assert opened.page.locator("h1").count() == 1
+    # The stylesheet loaded and applies: style.css lays the header out as a flex row.
+    assert opened.page.evaluate(
+        "() => getComputedStyle(document.querySelector('.site-header')).display") == "flex"
+    assert opened.errors == []
+
+
+def test_server_serves_only_the_sub_path(new_page, server):
+    opened = new_page()
+    origin = server[: -len(PREFIX)]
+    assert opened.page.goto(origin + "/index.html").status == 404
+    assert opened.page.goto(server).status == 200
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Every chart is drawn
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("rel", CHART_PAGES)
+def test_every_chart_is_drawn(new_page, site_dir, server, mode, rel):
+    opened = new_page()
+    opened.page.goto(urls_for(mode, site_dir, server, rel))
+    count = wait_for_charts(opened.page)
+    assert count >= (5 if rel == DASHBOARD else 1)
+    # Drawn charts are real: they contain marks, not just an empty svg.
+    marks = opened.page.evaluate(
+        """() => Array.from(document.querySelectorAll('.chart-canvas svg, .sparkline svg'))
+                 .map(svg => svg.querySelectorAll('path, line, rect, circle, text').length)""")
+    assert marks and min(marks) > 0, marks
+    assert opened.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Nothing is loaded from anywhere but the site itself
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", MODES)
+def test_no_request_leaves_the_site(new_page, site_dir, server, mode):
+    origin = server[: -len(PREFIX)] + "/" if mode == "http" else "file://"
+    opened = new_page()
+    for rel in ALL_PAGES:
+        opened.requests.clear()
+        opened.page.goto(urls_for(mode, site_dir, server, rel))
+        opened.page.wait_for_load_state("load")  # every script and style is a static tag
+        if rel in CHART_PAGES:
+            wait_for_charts(opened.page)
+        assert any(url.endswith("assets/style.css") for url in opened.requests), opened.requests
+        assert any(url.endswith("assets/site.js") for url in opened.requests), opened.requests
+        outside = [url for url in opened.requests if not url.startswith(origin)]
+        assert outside == [], f"{rel or 'home'} requested {outside}"
+        if mode == "http":
+            assert all(urlsplit(url).path.startswith(PREFIX) for url in opened.requests), opened.requests
+    assert opened.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Navigation
+# --------------------------------------------------------------------------------------------
+
+def test_nav_link_from_file_opens_index_html(new_page, site_dir):
+    opened = new_page()
+    page = opened.page
+    page.goto(file_url(site_dir, HOME))
+    link = page.locator('nav[aria-label="Main"] a', has_text=re.compile(r"^KPIs$"))
+    assert link.get_attribute("href").endswith("kpis/index.html")
+    with page.expect_navigation():
+        link.click()
+    assert page.url.endswith("kpis/index.html"), page.url
+    assert page.locator("h1").inner_text() == "KPIs"
+    assert opened.errors == []
+
+
+def test_nav_link_over_http_opens_folder(new_page, server):
+    opened = new_page()
+    page = opened.page
+    page.goto(server)
+    with page.expect_navigation():
+        page.locator('nav[aria-label="Main"] a', has_text=re.compile(r"^KPIs$")).click()
+    assert page.url == server + "kpis/", page.url
+    assert page.locator("h1").inner_text() == "KPIs"
+    assert opened.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# 5. Search
+# --------------------------------------------------------------------------------------------
+
+def _search_hit(page):
+    return page.locator("#search-results a", has_text=OBJECTIVE_TITLE)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_search_finds_objective_by_title_word(new_page, site_dir, server, mode):
+    opened = new_page()
+    page = opened.page
+    page.goto(urls_for(mode, site_dir, server, "search/index.html") + "?q=enterprise")
+    hit = _search_hit(page).first
+    hit.wait_for(state="visible", timeout=SEARCH_TIMEOUT_MS)
+    assert page.locator("#search-input").input_value() == "enterprise"
+    with page.expect_navigation():
+        hit.click()
+    assert page.locator("h1").inner_text() == OBJECTIVE_TITLE
+    expected = "okrs/2026-Q4/sales/enterprise/" + ("index.html" if mode == "file" else "")
+    assert page.url.endswith(expected), page.url
+    assert opened.errors == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_header_search_box_submits_to_results(new_page, site_dir, server, mode):
+    opened = new_page()
+    page = opened.page
+    page.goto(urls_for(mode, site_dir, server, HOME))
+    box = page.locator("#site-search")
+    box.fill("enterprise")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert "search/index.html?q=enterprise" in page.url, page.url
+    _search_hit(page).first.wait_for(state="visible", timeout=SEARCH_TIMEOUT_MS)
+    assert "result" in page.locator("#search-status").inner_text()
+    assert opened.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Dark and light themes
+# --------------------------------------------------------------------------------------------
+
+def _luminance(css_colour: str) -> float:
+    """Relative luminance (WCAG) of an rgb()/rgba() colour string."""
+    parts = [float(p) for p in re.findall(r"[\d.]+", css_colour)[:3]]
+    assert len(parts) == 3, css_colour
+
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in parts)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _body_colours(page) -> tuple[float, float]:
+    background, colour = page.evaluate(
+        """() => { const s = getComputedStyle(document.body); return [s.backgroundColor, s.color]; }""")
+    if re.fullmatch(r"rgba\(0, 0, 0, 0\)|transparent", background):  # body transparent: use <html>
+        background = page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor")
+    return _luminance(background), _luminance(colour)
+
+
+def _contrast(a: float, b: float) -> float:
+    light, dark = max(a, b), min(a, b)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_dark_mode_and_toggle(new_page, server):
+    opened = new_page(color_scheme="dark")
+    page = opened.page
+    page.goto(server)
+    background, text = _body_colours(page)
+    assert background < 0.1, f"dark background expected, luminance {background:.3f}"
+    assert text > 0.5, f"light text expected, luminance {text:.3f}"
+    assert _contrast(background, text) >= 7
+
+    page.locator("#theme-toggle").click()
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "light"
+    background, text = _body_colours(page)
+    assert background > 0.8, f"light background expected after toggle, luminance {background:.3f}"
+    assert text < 0.2, f"dark text expected after toggle, luminance {text:.3f}"
+    # The choice is remembered on the next page.
+    page.goto(server + OBJECTIVE)
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "light"
+    assert _body_colours(page)[0] > 0.8
+    assert opened.errors == []
+
+
+def test_light_mode(new_page, server):
+    opened = new_page(color_scheme="light")
+    page = opened.page
+    page.goto(server)
+    background, text = _body_colours(page)
+    assert background > 0.8, f"light background expected, luminance {background:.3f}"
+    assert text < 0.2, f"dark text expected, luminance {text:.3f}"
+    assert _contrast(background, text) >= 7
+    page.locator("#theme-toggle").click()
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    assert _body_colours(page)[0] < 0.1
+    assert opened.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# 7. Accessibility basics
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rel", ALL_PAGES)
+def test_accessibility_basics(new_page, server, rel):
+    opened = new_page()
+    page = opened.page
+    page.goto(server + rel)
+    if rel in CHART_PAGES:
+        wait_for_charts(page)
+    assert page.locator("h1").count() == 1
+    assert page.locator("main").count() == 1
+    assert page.locator('nav[aria-label="Main"]').count() == 1
+    unnamed = page.evaluate(
+        """() => Array.from(document.querySelectorAll('img, [role=img]'))
+                 .filter(el => !((el.getAttribute('aria-label') || '').trim()
+                                 || (el.getAttribute('alt') || '').trim()
+                                 || (el.getAttribute('aria-labelledby') || '').trim()))
+                 .map(el => el.outerHTML.slice(0, 120))""")
+    assert unnamed == [], unnamed
+    grades = page.evaluate(
+        """() => Array.from(document.querySelectorAll('[class*="badge grade-"], [class^="badge grade-"]'))
+                 .map(el => el.textContent.trim())""")
+    if rel in (HOME, OBJECTIVE):
+        assert grades, "expected grade badges"
+    assert all(grades), f"grade badge without text: {grades}"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert opened.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# 8. Print stylesheet
+# --------------------------------------------------------------------------------------------
+
+def test_print_hides_chrome_keeps_tables(new_page, server):
+    opened = new_page()
+    page = opened.page
+    page.goto(server + OBJECTIVE)
+    wait_for_charts(page)
+    page.emulate_media(media="print")
+    display = page.evaluate(
+        """() => ['nav[aria-label="Main"]', 'form.search-form', '#theme-toggle']
+                 .map(sel => getComputedStyle(document.querySelector(sel)).display)""")
+    assert display[:2] == ["none", "none"], display
+    tables = page.locator("table.data")
+    assert tables.count() >= 2
+    for i in range(tables.count()):
+        assert tables.nth(i).is_visible()
+        assert page.evaluate("t => getComputedStyle(t).display", tables.nth(i).element_handle()) != "none"
+    assert page.locator("h1").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator('nav[aria-label="Main"]').is_visible()
+
+
+# --------------------------------------------------------------------------------------------
+# 9. Screenshots for a human (and an assistant) to look at
+# --------------------------------------------------------------------------------------------
+
+def test_screenshots(new_page, server):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shots = [("home-light.png", "light", HOME), ("home-dark.png", "dark", HOME),
+             ("objective-light.png", "light", OBJECTIVE), ("objective-dark.png", "dark", OBJECTIVE)]
+    for name, scheme, rel in shots:
+        opened = new_page(color_scheme=scheme)
+        opened.page.goto(server + rel)
+        if rel in CHART_PAGES:
+            wait_for_charts(opened.page)
+        path = ARTIFACTS / name
+        opened.page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+        assert opened.errors == []
