@@ -9,12 +9,19 @@ from pathlib import Path
 
 from . import __version__
 from .build import check_site, render_files, resolve_as_of, write_output
+from .config import with_base_url
 from .diagnostics import format_diagnostics
 from .output import OutputError
 
 
 def _site_dir(value: str) -> Path:
     return Path(value)
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{value}'")
+    return int(value)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -27,19 +34,61 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, help="output folder (default: SITE_DIR/_site)")
     build_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
     build_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
-    build_cmd.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel render jobs")
+    build_cmd.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                           help="render pages in N processes (worth it for sites of thousands of pages)")
+    build_cmd.add_argument("--base-url", dest="base_url", metavar="PATH",
+                           help="path prefix the site is published under; overrides base_url in okr-pages.yaml")
 
     check_cmd = commands.add_parser("check", help="validate and score without writing")
     check_cmd.add_argument("site_dir", nargs="?", default=".", type=_site_dir, metavar="SITE_DIR")
     check_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
     check_cmd.add_argument("--format", choices=("text", "github", "json"), default="text")
+    _add_authoring_commands(commands)
     return parser
+
+
+def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
+    """serve, new, checkin, diff and schema: each command's logic lives in its own module."""
+    serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on save")
+    serve_cmd.add_argument("site_dir", nargs="?", default=".", type=_site_dir, metavar="SITE_DIR")
+    serve_cmd.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000; 0: any free one)")
+    serve_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
+
+    new_cmd = commands.add_parser("new", help="write a new objective or KPI file to start from")
+    new_cmd.add_argument("kind", choices=("objective", "kpi"))
+    new_cmd.add_argument("--title", required=True, help="the objective's or KPI's title")
+    new_cmd.add_argument("--cycle", help="objective's cycle id (default: the current quarter)")
+    new_cmd.add_argument("--team", help="owning team id (default: the top team in okr-pages.yaml)")
+    new_cmd.add_argument("--owner", help="person accountable (default: git user.name)")
+    where = new_cmd.add_mutually_exclusive_group()
+    where.add_argument("--id", dest="item_id", metavar="ID", help="id, which is also the path below okrs/ or kpis/")
+    where.add_argument("--path", metavar="FILE", help="file to write, under the content folder")
+    new_cmd.add_argument("--site-dir", type=_site_dir, default=Path("."), metavar="DIR")
+
+    checkin_cmd = commands.add_parser("checkin", help="add a dated value to a key result or a KPI")
+    checkin_cmd.add_argument("target", metavar="ID", help="objective-id#kr-id, or a KPI id")
+    checkin_cmd.add_argument("value", metavar="VALUE", help="the measured number")
+    checkin_cmd.add_argument("--date", help="day YYYY-MM-DD, or month YYYY-MM for a KPI (default: today)")
+    checkin_cmd.add_argument("--confidence", help="key results only: likelihood of reaching it, 0 to 1")
+    checkin_cmd.add_argument("--note", help="key results only: what changed, in a sentence")
+    checkin_cmd.add_argument("--site-dir", type=_site_dir, default=Path("."), metavar="DIR")
+
+    diff_cmd = commands.add_parser("diff", help="Markdown table of figures changed between two api/ outputs")
+    diff_cmd.add_argument("old_dir", type=Path, metavar="OLD_API_DIR")
+    diff_cmd.add_argument("new_dir", type=Path, metavar="NEW_API_DIR")
+
+    schema_cmd = commands.add_parser("schema", help="JSON Schema of front matter or okr-pages.yaml, for editors")
+    schema_cmd.add_argument("--kind", choices=("objective", "kpi", "page", "config"),
+                            help="one kind only (default: any front matter)")
+    schema_cmd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``okr-pages`` console script."""
     args = make_parser().parse_args(argv)
+    if args.command in _AUTHORING:
+        return _AUTHORING[args.command](args)
     try:
         as_of = resolve_as_of(args.as_of)
     except ValueError:
@@ -80,10 +129,12 @@ def _progress(done: int, total: int) -> None:
 def _build(args: argparse.Namespace, as_of) -> int:
     started = time.perf_counter()
     checked = check_site(args.site_dir, as_of, links=False)
+    if args.base_url is not None:  # e.g. configure-pages' base_path in CI; '' is the domain's root
+        checked.site = with_base_url(checked.site, args.base_url)
     out_dir = args.out or args.site_dir / "_site"
     output = None
     if not checked.diagnostics.errors:
-        output = render_files(checked, _progress if sys.stderr.isatty() else None)
+        output = render_files(checked, _progress if sys.stderr.isatty() else None, args.jobs)
     items = checked.diagnostics.sorted()
     if items:
         print(format_diagnostics(items, "text"), file=sys.stderr)
@@ -99,3 +150,91 @@ def _build(args: argparse.Namespace, as_of) -> int:
     print(f"{_summary(checked, 'build')}\nwrote {output.pages} pages ({len(output.files)} files) to {out_dir} "
           f"in {elapsed:.2f} s (as of {as_of})")
     return 0
+
+
+def _error(message: str) -> int:
+    print(f"okr-pages: error: {message}", file=sys.stderr)
+    return 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import ServeError, serve
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = resolve_as_of(args.as_of)
+        except ValueError:
+            print(f"okr-pages: error: --as-of: expected a date YYYY-MM-DD, got '{args.as_of}'", file=sys.stderr)
+            return 2
+    if not args.site_dir.is_dir():
+        print(f"okr-pages: error: site folder '{args.site_dir}' not found", file=sys.stderr)
+        return 2
+    try:
+        return serve(args.site_dir, args.port, as_of)
+    except ServeError as exc:
+        return _error(str(exc))
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_file
+
+    if not args.site_dir.is_dir():
+        return _error(f"site folder '{args.site_dir}' not found (pass --site-dir)")
+    try:
+        created = new_file(args.kind, args.site_dir, args.title, cycle=args.cycle, team=args.team,
+                           owner=args.owner, item_id=args.item_id, path=args.path)
+    except ScaffoldError as exc:
+        return _error(str(exc))
+    print(f"created {created.rel} ({args.kind} '{created.id}'): replace the examples in it, "
+          "then run okr-pages check")
+    return 0
+
+
+def _checkin(args: argparse.Namespace) -> int:
+    from .checkin import CheckinError, checkin
+
+    if not args.site_dir.is_dir():
+        return _error(f"site folder '{args.site_dir}' not found (pass --site-dir)")
+    try:
+        added = checkin(args.site_dir, args.target, args.value, date=args.date,
+                        confidence=args.confidence, note=args.note)
+    except CheckinError as exc:
+        return _error(str(exc))
+    except (OSError, UnicodeDecodeError) as exc:
+        return _error(f"cannot edit the file: {exc}")
+    print(f"{added.rel}:{added.line}: added to {added.target}:")
+    print("\n".join(f"  + {line.strip()}" for line in added.text.splitlines()))
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import DiffError, diff_folders
+
+    try:
+        print(diff_folders(args.old_dir, args.new_dir))
+    except DiffError as exc:
+        print(f"okr-pages: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    import json
+
+    from .schema import json_schema
+
+    text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
+    if args.out is None:
+        print(text, end="")
+        return 0
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return _error(f"cannot write {args.out}: {exc.strerror or exc}")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+_AUTHORING = {"serve": _serve, "new": _new, "checkin": _checkin, "diff": _diff, "schema": _schema}

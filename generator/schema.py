@@ -180,3 +180,35 @@ def record_schema(fields: dict[str, Field]) -> dict[str, Any]:
     if required:
         schema["required"] = required
     return schema
+
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_KINDS: dict[str, tuple[dict[str, Field], str]] = {
+    "objective": (OBJECTIVE, "An objective: one file under content/okrs/."),
+    "kpi": (KPI, "A KPI: one file under content/kpis/."),
+    "page": (PAGE, "A documentation page: any other Markdown file under content/."),
+    "config": (CONFIG, "okr-pages.yaml, the site's configuration."),
+}
+
+
+def json_schema(kind: str | None = None) -> dict[str, Any]:
+    """A JSON Schema document (draft 2020-12) for one kind, or with no kind for any front matter.
+
+    The front matter schema picks the branch named by ``kind:`` when a file sets
+    it, and otherwise accepts an objective, a KPI or a page.
+    """
+    if kind is not None:
+        fields, description = _KINDS[kind]
+        title = "okr-pages.yaml" if kind == "config" else f"OKR Pages {kind} front matter"
+        return {"$schema": SCHEMA_DIALECT, "title": title, "description": description, **record_schema(fields)}
+    front = ("objective", "kpi", "page")
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": "OKR Pages front matter",
+        "description": "The YAML front matter of an objective, a KPI or a documentation page.",
+        "type": "object",
+        "anyOf": [{"$ref": f"#/$defs/{name}"} for name in front],
+        "allOf": [{"if": {"required": ["kind"], "properties": {"kind": {"const": name}}},
+                   "then": {"$ref": f"#/$defs/{name}"}} for name in front],
+        "$defs": {name: {"description": _KINDS[name][1], **record_schema(_KINDS[name][0])} for name in front},
+    }
