@@ -23,6 +23,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NUMBERISH = re.compile(r"^\s*[-+]?(\d[\d_,]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*%?\s*$")
 INVALID = object()  # a value that was reported and must be skipped
+_STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
 
 @dataclass
@@ -74,6 +75,17 @@ class Record:
 
 def scalar_value(node: yaml.ScalarNode) -> Any:
     """The Python value of a scalar node, as the safe loader resolves it."""
+    tag, text = node.tag, node.value
+    # Fast paths for the common cases, equal to what the constructors give; the rest go to them.
+    if tag == _STR:
+        return text
+    if tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+        return int(text)  # plain decimal: no octal, hex, sign, '_' or ':' to interpret
+    if tag == _FLOAT:
+        try:
+            return float(text)  # YAML's '.inf', '.nan' and 1:30.5 fall through to the constructor
+        except ValueError:
+            pass
     constructor = _constructor.yaml_constructors.get(node.tag)
     if constructor is None:
         return node.value

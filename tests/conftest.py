@@ -1,0 +1,86 @@
+"""Shared helpers: write small fixture sites into tmp_path and run the command line on them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+# A config with teams, so unknown team ids are errors; cycles come from ids like 2026-Q4.
+CONFIG = """\
+title: Test OKRs
+teams:
+  - {id: company, name: Company}
+  - {id: sales, name: Sales, parent: company}
+  - {id: cs, name: Customer Success, parent: company}
+"""
+
+
+def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write {relative path: text} below ``root`` and return ``root``.
+
+    Text is dedented so fixtures can be written indented in the test; bytes are written as-is.
+    """
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+@dataclass
+class Run:
+    """The outcome of one ``python -m generator`` subprocess."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        """Non-empty stdout lines (the diagnostics of ``check``)."""
+        return [line for line in self.stdout.splitlines() if line.strip()]
+
+
+def run_cli(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run the CLI in a subprocess, as a user would, and assert it never shows a traceback."""
+    full_env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    full_env["PYTHONPATH"] = str(REPO)
+    if env:
+        full_env.update(env)
+    done = subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True,
+                          check=False, text=True, env=full_env, cwd=cwd or REPO, timeout=60)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "Traceback" not in done.stdout, done.stdout
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Callable[..., Path]:
+    """``site({path: text}, config=CONFIG)`` writes a fixture site and returns its folder."""
+
+    def make(files: dict[str, str | bytes], config: str | None = CONFIG) -> Path:
+        root = tmp_path / "site"
+        root.mkdir(exist_ok=True)
+        if config is not None:
+            (root / "okr-pages.yaml").write_text(config, encoding="utf-8")
+        return write_site(root, files)
+
+    return make
+
+
+@pytest.fixture
+def cli() -> Callable[..., Run]:
+    """``cli("check", site, ...)`` runs the command line in a subprocess."""
+    return run_cli
