@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import api
 from .checks import quality_warnings
@@ -15,10 +17,13 @@ from .load import load_site
 from .markup import check_links
 from .model import Site
 from .output import write_tree
-from .render import Output, render_site
 from .scoring import Scores, score_site
 
+if TYPE_CHECKING:
+    from .render import Output
+
 Progress = Callable[[int, int], None]
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -31,13 +36,25 @@ class Checked:
     site_dir: Path
 
 
+def parse_day(text: str) -> dt.date:
+    """A strict YYYY-MM-DD date (Python alone would also take 20261115 or 2026-W46-7)."""
+    if not _ISO_DAY.match(text):
+        raise ValueError(f"expected a date YYYY-MM-DD, got '{text}'")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"date {text} does not exist") from None
+
+
 def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt.date:
-    """--as-of, else SOURCE_DATE_EPOCH (UTC), else today. Raises ValueError on a bad value."""
+    """--as-of, else SOURCE_DATE_EPOCH (UTC), else today. Raises ValueError with a message."""
     environ = dict(os.environ) if environ is None else environ
     if text:
-        return dt.date.fromisoformat(text)
+        return parse_day(text)
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
+        if not epoch.isdigit():
+            raise ValueError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970, got '{epoch}'")
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.date.today()
 
@@ -56,6 +73,8 @@ def check_site(site_dir: Path, as_of: dt.date, links: bool = True) -> Checked:
 
 def render_files(checked: Checked, progress: Progress | None = None, jobs: int = 1) -> Output:
     """Every output file by path relative to the output folder; rendering warnings join the diagnostics."""
+    from .render import render_site  # Jinja2 and the charts load only when a build renders
+
     output = render_site(checked.site, checked.scores, checked.site_dir, progress, jobs)
     output.files["api/okrs.json"] = api.dumps(api.okrs_json(checked.site, checked.scores)).encode()
     output.files["api/kpis.json"] = api.dumps(api.kpis_json(checked.site, checked.scores)).encode()

@@ -17,7 +17,8 @@ def quality_warnings(site: Site, scores: Scores) -> list[Diagnostic]:
         found.append(Diagnostic(source, mark[0], mark[1], "warning", field, message, hint))
 
     for objective in site.objectives.values():
-        count = len(objective.key_results)
+        # Count key results as written: one dropped for an error is already reported as that error.
+        count = max(len(objective.key_results), objective.declared_key_results)
         mark = objective.marks.get("key_results", (1, 1))
         if count < MIN_KRS:
             warn(objective.source, mark, "key_results", f"only {count} key result(s)",

@@ -89,17 +89,26 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command in _AUTHORING:
         return _AUTHORING[args.command](args)
-    try:
-        as_of = resolve_as_of(args.as_of)
-    except ValueError:
-        print(f"okr-pages: error: --as-of: expected a date YYYY-MM-DD, got '{args.as_of}'", file=sys.stderr)
-        return 2
-    if not args.site_dir.is_dir():
-        print(f"okr-pages: error: site folder '{args.site_dir}' not found", file=sys.stderr)
+    as_of = _as_of(args)
+    if as_of is None:
         return 2
     if args.command == "check":
         return _check(args, as_of)
     return _build(args, as_of)
+
+
+def _as_of(args: argparse.Namespace):
+    """The run's reference date, or None after printing why the arguments cannot be used."""
+    try:
+        as_of = resolve_as_of(args.as_of)
+    except ValueError as exc:
+        where = "--as-of: " if args.as_of else ""
+        print(f"okr-pages: error: {where}{exc}", file=sys.stderr)
+        return None
+    if not args.site_dir.is_dir():
+        print(f"okr-pages: error: site folder '{args.site_dir}' not found", file=sys.stderr)
+        return None
+    return as_of
 
 
 def _check(args: argparse.Namespace, as_of) -> int:
@@ -160,18 +169,11 @@ def _error(message: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .serve import ServeError, serve
 
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = resolve_as_of(args.as_of)
-        except ValueError:
-            print(f"okr-pages: error: --as-of: expected a date YYYY-MM-DD, got '{args.as_of}'", file=sys.stderr)
-            return 2
-    if not args.site_dir.is_dir():
-        print(f"okr-pages: error: site folder '{args.site_dir}' not found", file=sys.stderr)
+    as_of = _as_of(args)
+    if as_of is None:
         return 2
     try:
-        return serve(args.site_dir, args.port, as_of)
+        return serve(args.site_dir, args.port, as_of if args.as_of else None)
     except ServeError as exc:
         return _error(str(exc))
 

@@ -22,6 +22,7 @@ _constructor = SafeConstructor()
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NUMBERISH = re.compile(r"^\s*[-+]?(\d[\d_,]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*%?\s*$")
+_EXPONENT = re.compile(r"^[-+]?\d+[eE][-+]?\d+$")  # 1e5: a number to people, text to YAML 1.1
 INVALID = object()  # a value that was reported and must be skipped
 _STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
@@ -139,7 +140,9 @@ def read_scalar(src: Source, node: Any, spec: Field, path: str) -> Any:
     if kind in ("number", "fraction", "positive"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             hint = _hint(spec)
-            if isinstance(value, str) and _NUMBERISH.match(value):
+            if isinstance(value, str) and _EXPONENT.match(value) and not node.style:
+                hint = f"YAML reads {value} as text: write it with a point, e.g. {_with_point(value)}"
+            elif isinstance(value, str) and _NUMBERISH.match(value):
                 hint = "write the number without quotes, commas or a % sign"
             src.error(node, path, f"expected {_expected(spec)}, got {describe(node)}", hint)
             return INVALID
@@ -258,6 +261,12 @@ def read_value(src: Source, node: Any, spec: Field, path: str) -> Any:
     if spec.type == "series":
         return node
     return read_scalar(src, node, spec, path)
+
+
+def _with_point(text: str) -> str:
+    mantissa, exponent = re.split("[eE]", text)
+    sign = "" if exponent.startswith(("-", "+")) else "+"
+    return f"{mantissa}.0e{sign}{exponent}"
 
 
 def _is_null(node: Any) -> bool:

@@ -221,6 +221,7 @@ def _read_objective(src: Source, document: Document, site_dir: Path) -> tuple[Ob
         aligns_to=record.get("aligns_to"),
         commitment=record.get("commitment", "aspirational"),
         key_results=tuple(key_results),
+        declared_key_results=len(record.get("key_results", [])),
         body=document.body,
         source=document.rel,
         body_line=document.body_line,

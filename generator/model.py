@@ -71,6 +71,7 @@ class Objective:
     key_results: tuple[KeyResult, ...]
     body: str = ""
     source: str = ""  # file path shown in messages
+    declared_key_results: int = 0  # as written, counting those dropped for errors
     body_line: int = 1
     marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
 

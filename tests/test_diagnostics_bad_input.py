@@ -711,3 +711,27 @@ def test_every_site_above_in_a_subprocess_never_shows_a_traceback():
         assert "Traceback" not in done.stderr + done.stdout, f"{site_dir}\n{done.stderr}"
         assert [line for line in done.stdout.splitlines() if line.strip()] == lines, site_dir
         assert done.returncode == code, site_dir
+
+
+def test_exponent_hint_and_a_dropped_key_result_does_not_also_warn_about_the_count(tmp_path, capsys):
+    """YAML 1.1 reads 1e5 as text: the hint says how to write it; the KR it drops is not counted short."""
+    from conftest import CONFIG, write_site
+
+    site = write_site(tmp_path, {"content/okrs/2026-Q4/a.md": """\
+        ---
+        title: A
+        cycle: 2026-Q4
+        owner: Ann
+        team: sales
+        key_results:
+          - title: Reach 100k visits
+            baseline: 0
+            target: 1e5
+          - title: Ship it
+            done: false
+        ---
+        """, "okr-pages.yaml": CONFIG})
+    main(["check", str(site), "--as-of", "2026-11-15"])
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["content/okrs/2026-Q4/a.md:9:13: error: key_results[0].target: expected a number, got '1e5' "
+                   "(YAML reads 1e5 as text: write it with a point, e.g. 1.0e+5)"]
