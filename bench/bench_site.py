@@ -24,13 +24,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_load import AS_OF, generate  # noqa: E402
+from bench_load import AS_OF, generate
 
-from generator import charts  # noqa: E402
-from generator.build import check_site  # noqa: E402
-from generator.output import write_tree  # noqa: E402
-from generator.render import Renderer  # noqa: E402
-from generator.themes import load_theme  # noqa: E402
+from generator import charts
+from generator.build import check_site
+from generator.output import write_tree
+from generator.render import Renderer
+from generator.themes import load_theme
 
 
 def fresh_altair_chart_ms(sample: int) -> float:

@@ -248,7 +248,7 @@ def _read_key_result(src: Source, record: Record) -> KeyResult | None:
                   "a key result is measured one way: a target, milestones, or done",
                   "keep one of target, milestones and done")
         return None
-    common = dict(id=kr_id, title=title, weight=record.get("weight", 1))
+    common = {"id": kr_id, "title": title, "weight": record.get("weight", 1)}
     checkins = tuple(sorted((_checkin(c) for c in record.get("checkins", [])
                              if "date" in c), key=lambda c: c.date))
     if "milestones" in record:

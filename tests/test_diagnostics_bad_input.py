@@ -733,5 +733,5 @@ def test_exponent_hint_and_a_dropped_key_result_does_not_also_warn_about_the_cou
         """, "okr-pages.yaml": CONFIG})
     main(["check", str(site), "--as-of", "2026-11-15"])
     out = capsys.readouterr().out.splitlines()
-    assert out == ["content/okrs/2026-Q4/a.md:9:13: error: key_results[0].target: expected a number, got '1e5' "
-                   "(YAML reads 1e5 as text: write it with a point, e.g. 1.0e+5)"]
+    assert out == [("content/okrs/2026-Q4/a.md:9:13: error: key_results[0].target: expected a number, got '1e5' "
+                   "(YAML reads 1e5 as text: write it with a point, e.g. 1.0e+5)")]
