@@ -23,7 +23,10 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
     parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f".{out_dir.name}.new-{os.getpid()}"
     retired = parent / f".{out_dir.name}.old-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    for stage in ("new", "old"):  # folders left by an interrupted build
+        for leftover in parent.glob(f".{out_dir.name}.{stage}-*"):
+            if not _running(leftover.name.rsplit("-", 1)[-1]):
+                shutil.rmtree(leftover, ignore_errors=True)
     try:
         staging.mkdir()
         made: set[Path] = set()
@@ -42,6 +45,19 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
             retired.rename(out_dir)
         raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    """Whether the build that owns a staging folder is still running (then its folder is left alone)."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _replaceable(out_dir: Path) -> bool:

@@ -347,3 +347,16 @@ def test_missing_site_folder_exits_2(tmp_path):
     run = run_here("check", tmp_path / "nowhere")
     assert run.returncode == 2
     assert run.stderr.strip() == f"okr-pages: error: site folder '{tmp_path / 'nowhere'}' not found"
+
+
+def test_staging_folders_of_an_interrupted_build_are_cleared(tmp_path):
+    """A build killed mid-write leaves .NAME.new-PID beside the output; the next build removes it."""
+    from generator.output import write_tree
+
+    dead = tmp_path / ".out.new-999999999"  # no process has this id
+    (dead / "api").mkdir(parents=True)
+    (dead / "api" / "okrs.json").write_text("{}")
+    write_tree(tmp_path / "out", {"index.html": b"hello"})
+    assert not dead.exists()
+    assert (tmp_path / "out" / "index.html").read_bytes() == b"hello"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
