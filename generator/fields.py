@@ -16,13 +16,14 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from .diagnostics import Diagnostic, did_you_mean
-from .schema import Field
+from .schema import ID_PATTERN, NUMBER_LIMIT, PATH_ID_PATTERN, Field
 
 _constructor = SafeConstructor()
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NUMBERISH = re.compile(r"^\s*[-+]?(\d[\d_,]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*%?\s*$")
 _EXPONENT = re.compile(r"^[-+]?\d+[eE][-+]?\d+$")  # 1e5: a number to people, text to YAML 1.1
+_IDS = {"id": re.compile(ID_PATTERN), "path_id": re.compile(PATH_ID_PATTERN)}
 INVALID = object()  # a value that was reported and must be skipped
 _STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
@@ -132,11 +133,15 @@ def read_scalar(src: Source, node: Any, spec: Field, path: str) -> Any:
         value = scalar_value(node)
     except (ConstructorError, ValueError):
         value = node.value
-    if kind == "text":
+    if kind in ("text", "id", "path_id"):
         if isinstance(value, (dict, list)) or value is None:
             src.error(node, path, f"expected text, got {describe(node)}", _hint(spec))
             return INVALID
-        return node.value if not isinstance(value, str) else value
+        text = node.value if not isinstance(value, str) else value
+        if kind != "text" and not _IDS[kind].match(text):
+            src.error(node, path, f"'{text}' is not a valid id", _hint(spec))
+            return INVALID
+        return text
     if kind in ("number", "fraction", "positive"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             hint = _hint(spec)
@@ -148,6 +153,9 @@ def read_scalar(src: Source, node: Any, spec: Field, path: str) -> Any:
             return INVALID
         if isinstance(value, float) and not math.isfinite(value):
             src.error(node, path, f"expected a finite number, got {node.value}", "write an ordinary number")
+            return INVALID
+        if abs(value) > NUMBER_LIMIT:
+            src.error(node, path, f"number {node.value} is too large", "write a number below 10^15")
             return INVALID
         if kind == "fraction" and not 0 <= value <= 1:
             src.error(node, path, f"expected a number from 0 to 1, got {node.value}",
@@ -275,7 +283,7 @@ def _is_null(node: Any) -> bool:
 
 def _expected(spec: Field) -> str:
     return {
-        "text": "text", "number": "a number", "fraction": "a number from 0 to 1",
+        "text": "text", "id": "an id", "path_id": "an id", "number": "a number", "fraction": "a number from 0 to 1",
         "positive": "a number above 0", "bool": "true or false", "date": "a date",
         "choice": "one of " + ", ".join(spec.choices),
     }.get(spec.type, spec.type)
@@ -284,6 +292,9 @@ def _expected(spec: Field) -> str:
 def _hint(spec: Field) -> str:
     return {
         "text": "write plain text", "number": "write a number, e.g. 20",
+        "id": "use letters, digits, '-', '_' and '.', starting with a letter or digit",
+        "path_id": "use letters, digits, '-', '_' and '.', with '/' between parts, each starting with a "
+                   "letter or digit",
         "fraction": "write a number such as 0.7", "positive": "write a number such as 1",
         "bool": "write true or false", "choice": "write one of " + ", ".join(spec.choices),
     }.get(spec.type, "")

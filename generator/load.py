@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -120,7 +121,7 @@ def _load_site(site_dir: Path) -> Loaded:
             if read is not None:
                 _add_unique(src, objectives, read[0].id, read, read[1].record, document, "objective")
         else:
-            read_kpi = _read_kpi(src, document, site_dir, problems)
+            read_kpi = _read_kpi(src, document, site_dir, content_dir, problems)
             if read_kpi is not None:
                 _add_unique(src, kpis, read_kpi[0].id, read_kpi, read_kpi[1].record, document, "KPI")
         problems.extend(src.problems)
@@ -302,7 +303,7 @@ def _checkin(record: Record) -> CheckIn:
     return CheckIn(record.get("date"), record.get("value"), record.get("confidence"), record.get("note"))
 
 
-def _read_kpi(src: Source, document: Document, site_dir: Path,
+def _read_kpi(src: Source, document: Document, site_dir: Path, content_dir: Path,
               problems: list[Diagnostic]) -> tuple[KPI, _Pending] | None:
     record = read_record(src, document.front, KPI_FIELDS, "")
     if record is None or "title" not in record:
@@ -315,10 +316,15 @@ def _read_kpi(src: Source, document: Document, site_dir: Path,
         column_names = dict(columns.values) if columns else None
         if isinstance(node, yaml.ScalarNode):
             name = str(scalar_value(node))
-            csv_path = (document.path.parent / name)
-            series_file = csv_path.relative_to(site_dir).as_posix() if csv_path.is_relative_to(site_dir) else name
-            points = read_csv(csv_path, site_dir, column_names, problems, src, node, "series",
-                              columns.nodes if columns else None)
+            csv_path = (document.path.parent / name).resolve()
+            if csv_path.suffix.lower() != ".csv" or not csv_path.is_relative_to(content_dir.resolve()):
+                # checkin appends to this file: it must be a CSV inside the content folder
+                src.error(node, "series", f"'{name}' is not a CSV file inside the content folder",
+                          "name a .csv file beside the KPI, e.g. series: churn.csv, or write the points inline")
+            else:
+                series_file = os.path.relpath(csv_path, site_dir.resolve()).replace(os.sep, "/")
+                points = read_csv(csv_path, site_dir, column_names, problems, src, node, "series",
+                                  columns.nodes if columns else None)
         else:
             points = check_dates(src, read_inline(src, node, "series"), "series")
     thresholds = record.get("thresholds")

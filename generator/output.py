@@ -20,18 +20,17 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
         raise OutputError(f"refusing to replace {out_dir}: it is not empty and was not made by okr-pages "
                           "(choose another --out, or empty it)")
     parent = out_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f".{out_dir.name}.new-{os.getpid()}"
     retired = parent / f".{out_dir.name}.old-{os.getpid()}"
-    for stage in ("new", "old"):  # folders left by an interrupted build
-        for leftover in parent.glob(f".{out_dir.name}.{stage}-*"):
-            if not _running(leftover.name.rsplit("-", 1)[-1]):
-                shutil.rmtree(leftover, ignore_errors=True)
     try:
+        parent.mkdir(parents=True, exist_ok=True)
+        _recover(out_dir)
         staging.mkdir()
         made: set[Path] = set()
         for rel, data in sorted({**files, MARKER: b"built by okr-pages\n"}.items()):
-            path = staging / rel
+            path = (staging / rel).resolve()
+            if not path.is_relative_to(staging.resolve()):  # ids are validated; this is the last guard
+                raise OutputError(f"refusing to write {rel}: it points outside the output folder")
             if path.parent not in made:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 made.add(path.parent)
@@ -39,12 +38,27 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
         if out_dir.exists():
             out_dir.rename(retired)
         staging.rename(out_dir)
-    except OSError as exc:
+    except BaseException as exc:  # Ctrl-C included: never leave the reader without the previous site
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not out_dir.exists():
             retired.rename(out_dir)
-        raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
+        raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _recover(out_dir: Path) -> None:
+    """Tidy up after a build that was killed mid-swap: put the previous site back if it is missing,
+    and remove staging folders whose build is no longer running."""
+    for stage in ("old", "new"):
+        for leftover in sorted(out_dir.parent.glob(f".{out_dir.name}.{stage}-*")):
+            if _running(leftover.name.rsplit("-", 1)[-1]):
+                continue
+            if stage == "old" and not out_dir.exists():
+                leftover.rename(out_dir)
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _running(pid: str) -> bool:

@@ -9,7 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-FieldType = str  # text | number | fraction | positive | date | bool | choice | records | record | series
+FieldType = str  # text | id | path_id | number | fraction | positive | date | bool | choice | records | record | series
+
+# Ids become URL paths: letters, digits, '-', '_' and '.', each part starting with a letter or digit
+# (so no '..', no leading '/', no spaces); path ids may have several parts separated by '/'.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+PATH_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*$"
+NUMBER_LIMIT = 1e15  # larger magnitudes are typos, and would overflow the arithmetic of scoring
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ def _f(type_: FieldType, doc: str, required: bool = False, choices: tuple[str, .
 
 KIND = _f("choice", "What this file is; by default taken from its top folder.",
           choices=("objective", "kpi", "page"))
-ID = _f("text", "Overrides the id taken from the file's path.")
+ID = _f("path_id", "Overrides the id taken from the file's path.")
 
 CHECKIN: dict[str, Field] = {
     "date": _f("date", "Day of the check-in (YYYY-MM-DD).", required=True),
@@ -46,14 +52,14 @@ MILESTONE: dict[str, Field] = {
 }
 
 KEY_RESULT: dict[str, Field] = {
-    "id": _f("text", "Overrides the id made from the title."),
+    "id": _f("id", "Overrides the id made from the title."),
     "title": _f("text", "The measurable outcome.", required=True),
     "baseline": _f("number", "Value at the start of the cycle."),
     "target": _f("number", "Value that means the KR is fully reached."),
     "unit": _f("text", "Unit shown beside the numbers."),
     "weight": _f("positive", "Weight in the objective's score; default 1."),
     "current": _f("number", "Current value, when there are no check-ins."),
-    "kpi": _f("text", "Id of a KPI whose series gives the current value."),
+    "kpi": _f("path_id", "Id of a KPI whose series gives the current value."),
     "checkins": _f("records", "Dated check-ins.", fields=CHECKIN),
     "milestones": _f("records", "Milestones; the score is the share done.", fields=MILESTONE),
     "done": _f("bool", "A yes/no KR: scores 1 when done, else 0."),
@@ -63,10 +69,10 @@ OBJECTIVE: dict[str, Field] = {
     "kind": KIND,
     "id": ID,
     "title": _f("text", "Where to go, qualitatively.", required=True),
-    "cycle": _f("text", "Cycle id, such as 2026-Q4.", required=True),
-    "team": _f("text", "Owning team id."),
+    "cycle": _f("id", "Cycle id, such as 2026-Q4.", required=True),
+    "team": _f("id", "Owning team id."),
     "owner": _f("text", "The person accountable."),
-    "aligns_to": _f("text", "Id of the parent objective."),
+    "aligns_to": _f("path_id", "Id of the parent objective."),
     "commitment": _f("choice", "Aspirational (0.7 is good) or committed (1.0 expected).",
                      choices=("aspirational", "committed")),
     "key_results": _f("records", "Two to five key results.", required=True, fields=KEY_RESULT),
@@ -76,7 +82,7 @@ KPI: dict[str, Field] = {
     "kind": KIND,
     "id": ID,
     "title": _f("text", "The indicator's name.", required=True),
-    "team": _f("text", "Owning team id."),
+    "team": _f("id", "Owning team id."),
     "owner": _f("text", "The person who reports it."),
     "unit": _f("text", "Unit shown beside values."),
     "direction": _f("choice", "Whether higher (up) or lower (down) is better; default up.",
@@ -108,15 +114,15 @@ CONFIG: dict[str, Field] = {
     "base_url": _f("text", "Path prefix where the site is published, such as /acme-okrs/."),
     "content_dir": _f("text", "Folder holding the content; default content."),
     "cycles": _f("records", "Explicit cycles; ids like 2026-Q4 need none.", fields={
-        "id": _f("text", "Cycle id.", required=True),
+        "id": _f("id", "Cycle id.", required=True),
         "name": _f("text", "Display name."),
         "start": _f("date", "First day.", required=True),
         "end": _f("date", "Last day.", required=True),
     }),
     "teams": _f("records", "Teams as a tree.", fields={
-        "id": _f("text", "Team id.", required=True),
+        "id": _f("id", "Team id.", required=True),
         "name": _f("text", "Display name."),
-        "parent": _f("text", "Parent team id."),
+        "parent": _f("id", "Parent team id."),
         "lead": _f("text", "Team lead."),
     }),
     "scoring": _f("record", "Grade bands and pace thresholds.", fields={
@@ -141,12 +147,15 @@ def _json_schema_of(spec: Field) -> dict[str, Any]:
     doc = {"description": spec.doc}
     if spec.type == "text":
         return {**doc, "type": ["string", "number"]}
+    if spec.type in ("id", "path_id"):
+        pattern = ID_PATTERN if spec.type == "id" else PATH_ID_PATTERN
+        return {**doc, "type": ["string", "number"], "pattern": pattern}
     if spec.type == "number":
-        return {**doc, "type": "number"}
+        return {**doc, "type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT}
     if spec.type == "fraction":
         return {**doc, "type": "number", "minimum": 0, "maximum": 1}
     if spec.type == "positive":
-        return {**doc, "type": "number", "exclusiveMinimum": 0}
+        return {**doc, "type": "number", "exclusiveMinimum": 0, "maximum": NUMBER_LIMIT}
     if spec.type == "bool":
         return {**doc, "type": "boolean"}
     if spec.type == "date":

@@ -24,7 +24,7 @@ from .fields import (
     read_scalar,
 )
 from .model import Point
-from .schema import CHECKIN, Field
+from .schema import CHECKIN, NUMBER_LIMIT, Field
 
 _VALUE = Field("number", "value")
 _POINT = {"date": CHECKIN["date"], "value": Field("number", "The value.", required=True)}
@@ -157,7 +157,7 @@ def _number(text: str) -> int | float | None:
             value = float(text)  # type: ignore[assignment]
         except ValueError:
             return None
-    return value if math.isfinite(value) else None
+    return value if math.isfinite(value) and abs(value) <= NUMBER_LIMIT else None
 
 
 def _column(raw: str, row: list[str], index: int) -> int:

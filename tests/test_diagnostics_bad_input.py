@@ -735,3 +735,42 @@ def test_exponent_hint_and_a_dropped_key_result_does_not_also_warn_about_the_cou
     out = capsys.readouterr().out.splitlines()
     assert out == [("content/okrs/2026-Q4/a.md:9:13: error: key_results[0].target: expected a number, got '1e5' "
                    "(YAML reads 1e5 as text: write it with a point, e.g. 1.0e+5)")]
+
+
+@pytest.mark.parametrize("series", ["/etc/passwd", "../../outside.csv", "notes.txt"])
+def test_series_must_name_a_csv_inside_the_content_folder(tmp_path, capsys, series):
+    from conftest import write_site
+
+    site = write_site(tmp_path / "site", {"content/kpis/k.md": f"---\ntitle: K\nseries: {series}\n---\n"})
+    (tmp_path / "outside.csv").write_text("date,value\n2026-01,1\n")
+    assert main(["check", str(site), "--as-of", "2026-11-15"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"content/kpis/k.md:3:9: error: series: '{series}' is not a CSV file inside the content folder "
+        "(name a .csv file beside the KPI, e.g. series: churn.csv, or write the points inline)"]
+
+
+@pytest.mark.parametrize("front, where, problem", [
+    ("id: ../../../../escaped", "2:5: error: id: '../../../../escaped' is not a valid id",
+     "use letters, digits, '-', '_' and '.', with '/' between parts, each starting with a letter or digit"),
+    ("id: a b", "2:5: error: id: 'a b' is not a valid id",
+     "use letters, digits, '-', '_' and '.', with '/' between parts, each starting with a letter or digit"),
+    ("team: ../x", "2:7: error: team: '../x' is not a valid id",
+     "use letters, digits, '-', '_' and '.', starting with a letter or digit"),
+])
+def test_ids_that_would_escape_or_break_urls_are_errors(tmp_path, capsys, front, where, problem):
+    from conftest import write_site
+
+    site = write_site(tmp_path, {"content/okrs/o.md": f"""---\n{front}\ntitle: O\ncycle: 2026-Q4\nowner: A
+key_results:\n  - {{title: A, baseline: 0, target: 1}}\n  - {{title: B, done: false}}\n---\n"""})
+    assert main(["check", str(site), "--as-of", "2026-11-15"]) == 1
+    assert f"content/okrs/o.md:{where} ({problem})" in capsys.readouterr().out.splitlines()
+
+
+def test_numbers_too_large_to_score_are_errors(tmp_path, capsys):
+    from conftest import write_site
+
+    site = write_site(tmp_path, {"content/okrs/o.md": """---\ntitle: O\ncycle: 2026-Q4\nowner: A\nteam: t
+key_results:\n  - {title: A, baseline: 0, target: 1, weight: 1.0e+308}\n  - {title: B, done: false, weight: 1.0e+308}\n---\n"""})
+    assert main(["check", str(site), "--as-of", "2026-11-15"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "content/okrs/o.md:7:48: error: key_results[0].weight: number 1.0e+308 is too large (write a number below 10^15)" in out
