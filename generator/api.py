@@ -87,6 +87,7 @@ def kpi_json(kpi: KPI, scores: Scores) -> dict[str, Any]:
         "trend": status.trend,
         "stale": status.stale,
         "signal": status.signal,
+        "signal_reason": status.signal_reason,
         "read_by": list(status.read_by),
         "url": kpi.url,
         "series": [_point(p) for p in status.series],

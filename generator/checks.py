@@ -32,7 +32,8 @@ def quality_warnings(site: Site, scores: Scores) -> list[Diagnostic]:
             warn(objective.source, objective.marks.get("title", (1, 1)), "",
                  f"objective has no {missing}", f"add '{missing.split(' ')[0]}:' so someone is accountable")
         score = scores.objectives.get(objective.id)
-        if score and objective.commitment == "aspirational" and score.score >= 1.0:
+        complete = len(objective.key_results) == objective.declared_key_results  # none dropped for errors
+        if score and complete and objective.commitment == "aspirational" and score.score >= 1.0:
             warn(objective.source, objective.marks.get("commitment", objective.marks.get("title", (1, 1))),
                  "commitment", "aspirational objective scores 1.0 (not ambitious enough?)",
                  "aim higher next cycle, or mark it 'commitment: committed'")

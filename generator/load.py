@@ -156,7 +156,8 @@ def _kind(document: Document, problems: list[Diagnostic]) -> Kind:
 
 
 def _default_id(document: Document, kind: Kind) -> str:
-    path = PurePosixPath(document.content_rel).with_suffix("")
+    # NFC: macOS file systems return decomposed accents, Linux composed ones; ids must not differ.
+    path = PurePosixPath(unicodedata.normalize("NFC", document.content_rel)).with_suffix("")
     root = KIND_ROOTS[kind]
     if root and path.parts[0] == root and len(path.parts) > 1:
         return PurePosixPath(*path.parts[1:]).as_posix()

@@ -162,8 +162,9 @@ class Renderer:
     def nav(self) -> list[tuple[str, str]]:
         items = [("Home", ""), ("KPIs", "kpis/"), ("Teams", "teams/"), ("Alignment", "alignment/"),
                  ("Archive", "cycles/")]
-        if self.docs:
-            items.append(("Guide", self.docs[0].url))
+        guides = [page for page in self.docs if page.id != "index"]  # the index page is shown on home
+        if guides:
+            items.append(("Guide", guides[0].url))
         items.append(("Search", "search/"))
         return items
 
@@ -226,11 +227,11 @@ class Renderer:
         return [o for o in self.site.objectives.values()
                 if o.cycle == cycle_id and (team is None or o.team == team)]
 
-    def by_team(self, objectives: Iterable[Objective]) -> list[tuple[Team | None, list[Objective]]]:
-        """Objectives grouped by owning team, teams in tree order; no-team objectives last."""
-        groups: dict[str | None, list[Objective]] = {}
-        for objective in objectives:
-            groups.setdefault(objective.team, []).append(objective)
+    def by_team(self, items: Iterable[Any]) -> list[tuple[Team | None, list[Any]]]:
+        """Objectives or KPIs grouped by owning team, teams in tree order; those with no team last."""
+        groups: dict[str | None, list[Any]] = {}
+        for item in items:
+            groups.setdefault(item.team, []).append(item)
         ordered = [(team, groups[team.id]) for team, _ in self.teams if team.id in groups]
         if None in groups:
             ordered.append((None, groups[None]))
@@ -267,18 +268,8 @@ class Renderer:
         self.page("kpi.html", kpi.url, kpi=kpi, status=self.scores.kpis[kpi.id], body=body,
                   readers=readers, title=kpi.title, chart=self.chart_html.get(f"kpi:{kpi.id}"))
 
-    def kpis_by_team(self, team: str | None = None) -> list[tuple[Team | None, list[KPI]]]:
-        groups: dict[str | None, list[KPI]] = {}
-        for kpi in self.site.kpis.values():
-            if team is None or kpi.team == team:
-                groups.setdefault(kpi.team, []).append(kpi)
-        ordered = [(t, groups[t.id]) for t, _ in self.teams if t.id in groups]
-        if None in groups:
-            ordered.append((None, groups[None]))
-        return ordered
-
     def render_dashboard(self) -> None:
-        self.page("dashboard.html", "kpis/", groups=self.kpis_by_team(), title="KPIs")
+        self.page("dashboard.html", "kpis/", groups=self.by_team(self.site.kpis.values()), title="KPIs")
 
     def render_teams(self) -> None:
         self.page("teams.html", "teams/", title="Teams")

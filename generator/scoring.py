@@ -44,6 +44,7 @@ class KPIStatus:
     stale: bool
     read_by: tuple[str, ...]  # "objective-id#kr-id"
     signal: bool
+    signal_reason: str | None = None  # unhealthy | worsening, when it is a signal
 
 
 @dataclass(frozen=True)
@@ -272,9 +273,15 @@ def score_site(site: Site, as_of: dt.date) -> Scores:
         series = points_until(kpi.series, as_of)
         latest = series[-1] if series else None
         state = health(kpi, latest)
-        needs_okr = (state == "unhealthy" or worsening_steps(series, kpi.direction)) and kid not in read_now
+        reason = None
+        if kid not in read_now:
+            if state == "unhealthy":
+                reason = "unhealthy"
+            elif worsening_steps(series, kpi.direction):
+                reason = "worsening"
         kpis[kid] = KPIStatus(series, latest, state, trend(series, kpi.direction),
-                              stale(latest, kpi.cadence, as_of), tuple(readers.get(kid, ())), needs_okr)
+                              stale(latest, kpi.cadence, as_of), tuple(readers.get(kid, ())),
+                              reason is not None, reason)
     cycles = {cid: mean([objectives[o.id].score for o in site.objectives.values() if o.cycle == cid])
               for cid in site.cycles}
     teams = {tid: mean([objectives[o.id].score for o in site.objectives.values()

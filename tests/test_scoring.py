@@ -450,6 +450,7 @@ def test_unhealthy_kpi_not_read_is_a_signal():
     scores = score_site(make_site(kpis=[churn]), AS_OF)
     assert scores.kpis["churn"].health == "unhealthy"
     assert scores.signals == ("churn",)
+    assert scores.kpis["churn"].signal_reason == "unhealthy"
 
 
 def test_kpi_read_by_current_cycle_kr_is_not_a_signal():
@@ -474,6 +475,8 @@ def test_three_wrong_way_steps_is_a_signal_even_when_healthy():
     scores = score_site(make_site(kpis=[support, fine]), AS_OF)
     assert scores.kpis["support"].health == "healthy"
     assert scores.signals == ("support",)  # "fine" has only two rising steps
+    assert scores.kpis["support"].signal_reason == "worsening"
+    assert scores.kpis["fine"].signal_reason is None
 
 
 # --- current cycle ---------------------------------------------------------------------------

@@ -138,5 +138,6 @@ def test_csv_header_only_gives_no_points(site):
 def test_series_of_wrong_shape(site):
     # line 4 "series: 42": a scalar is read as a CSV file name, pointed at column 9
     _, problems = load(site, {"content/kpis/churn.md": kpi_file(" 42")})
-    assert problems == [("content/kpis/churn.md:4:9: error: series: CSV file 'content/kpis/42' not found "
-                        "(put the CSV beside the KPI file and give its name, e.g. series: churn.csv)")]
+    assert problems == [("content/kpis/churn.md:4:9: error: series: '42' is not a CSV file inside the content "
+                         "folder (name a .csv file beside the KPI, e.g. series: churn.csv, or write the points "
+                         "inline)")]
