@@ -136,7 +136,36 @@ def _load_site(site_dir: Path) -> Loaded:
         kpis={kid: kpis[kid][0] for kid in sorted(kpis)},
         pages=tuple(sorted(pages.values(), key=lambda p: (p.order is None, p.order or 0, p.title, p.id))),
     )
+    problems.extend(_page_url_clashes(site))
     return Loaded(site, problems)
+
+
+# Sections the site generates; a documentation page may not take their place.
+GENERATED = {"": "the home page", "kpis/": "the KPI dashboard", "teams/": "the team list",
+             "alignment/": "the alignment tree", "cycles/": "the cycle archive", "search/": "the search page"}
+RESERVED_FOLDERS = ("assets", "api")
+
+
+def _page_url_clashes(site: Site) -> list[Diagnostic]:
+    """A documentation page whose URL is a generated page's, or an objective's or KPI's, would
+    silently replace it: report it at the page."""
+    taken = dict(GENERATED)
+    taken.update({f"teams/{team}/": f"the page of team '{team}'" for team in site.teams})
+    taken.update({f"cycles/{cycle}/": f"the page of cycle '{cycle}'" for cycle in site.cycles})
+    taken.update({item.url: item.source for item in [*site.objectives.values(), *site.kpis.values()]})
+    clashes = []
+    for page in site.pages:
+        if page.id == "index":
+            continue  # content/index.md is the home page's introduction
+        owner = taken.get(page.url)
+        if owner is None and page.url.split("/")[0] in RESERVED_FOLDERS:
+            owner = "the site's own files"
+        if owner is None:
+            taken[page.url] = page.source
+            continue
+        clashes.append(Diagnostic(page.source, 1, 1, "error", "", f"page URL '{page.url}' is already used by {owner}",
+                                  "rename the file or set a different 'id:'"))
+    return clashes
 
 
 def _empty_site(config: Config) -> Site:

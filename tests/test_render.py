@@ -119,3 +119,25 @@ def test_jobs_must_be_positive(tmp_path: Path, capsys) -> None:
     except SystemExit as exc:
         assert exc.code == 2
     assert "expected a whole number of at least 1, got '0'" in capsys.readouterr().err
+
+
+def test_a_page_cannot_take_the_url_of_a_generated_page_or_an_objective(tmp_path, capsys) -> None:
+    extra = {
+        "content/search.md": "# My search\n",
+        "content/teams/sales.md": "# Sales notes\n",
+        "content/notes/x.md": "---\nid: okrs/2026-Q4/grow-0\n---\nHijack\n",
+        "content/assets/style.md": "# Style\n",
+    }
+    site = make_site(tmp_path / "site", extra=extra)
+    assert main(["check", str(site), "--as-of", "2026-11-15"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "content/assets/style.md:1:1: error: page URL 'assets/style/' is already used by the site's own files "
+        "(rename the file or set a different 'id:')",
+        "content/notes/x.md:1:1: error: page URL 'okrs/2026-Q4/grow-0/' is already used by "
+        "content/okrs/2026-Q4/grow-0.md (rename the file or set a different 'id:')",
+        "content/search.md:1:1: error: page URL 'search/' is already used by the search page "
+        "(rename the file or set a different 'id:')",
+        "content/teams/sales.md:1:1: error: page URL 'teams/sales/' is already used by the page of team 'sales' "
+        "(rename the file or set a different 'id:')",
+    ]
