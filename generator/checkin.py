@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 import os
 import re
 import tempfile
@@ -25,8 +24,8 @@ from typing import Any
 import yaml
 
 from .diagnostics import did_you_mean
-from .documents import parse_yaml, split_front_matter
-from .fields import Source, parse_date_text, read_value, scalar_value
+from .documents import parse_front
+from .fields import Source, is_null, parse_date_text, parse_number_text, read_value, scalar_value
 from .load import load_site, slugify
 from .model import KPI, KeyResult, Number, Objective, Site
 from .schema import KEY_RESULT
@@ -106,7 +105,7 @@ def checkin(site_dir: Path, target: str, value: str, date: str | None = None, co
 # -- validating the request ---------------------------------------------------------------------
 
 def _parse_request(value: str, date: str | None, confidence: str | None, note: str | None) -> _Request:
-    number = parse_number(value)
+    number = parse_number_text(value)
     if number is None:
         raise CheckinError(f"VALUE: expected a number, got '{value}' (write a plain number such as 6.4)")
     when, month = None, None
@@ -117,25 +116,13 @@ def _parse_request(value: str, date: str | None, confidence: str | None, note: s
         month = bool(_MONTH_TEXT.match(date.strip()))
     level = None
     if confidence is not None:
-        level = parse_number(confidence)
+        level = parse_number_text(confidence)
         if level is None or not 0 <= level <= 1:
             raise CheckinError(f"--confidence: expected a number from 0 to 1, got '{confidence}' "
                                "(write it as a fraction: 0.7 means 70%)")
     if note is not None and not note.strip():
         note = None
     return _Request(number, format_number(number), when, month, level, note)
-
-
-def parse_number(text: str) -> Number | None:
-    """A finite int or float written plainly ('6', '-2.5'); None for anything else."""
-    text = text.strip()
-    if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        value = float(text)
-        return value if math.isfinite(value) else None
 
 
 def format_number(value: Number) -> str:
@@ -223,7 +210,7 @@ def _add_to_key_result(site_dir: Path, site: Site, objective: Objective, kr: Key
         item["confidence"] = format_number(request.confidence)
     if request.note is not None:
         item["note"] = quote(request.note)
-    if checkins is None or _is_null(checkins):
+    if checkins is None or is_null(checkins):
         lines, first = _add_key(file.lines, kr_node, checkins, offset, "checkins", item)
     else:
         if not isinstance(checkins, yaml.SequenceNode):
@@ -252,7 +239,7 @@ def _kr_node(front: yaml.MappingNode, kr_id: str) -> yaml.MappingNode:
         if not isinstance(item, yaml.MappingNode):
             continue
         id_node, title_node = _value_of(item, "id"), _value_of(item, "title")
-        item_id = str(id_node.value) if isinstance(id_node, yaml.ScalarNode) and not _is_null(id_node) else None
+        item_id = str(id_node.value) if isinstance(id_node, yaml.ScalarNode) and not is_null(id_node) else None
         if item_id is None and isinstance(title_node, yaml.ScalarNode):
             item_id = slugify(str(title_node.value)) or "key-result"
         if item_id == kr_id:
@@ -270,14 +257,11 @@ def _verify_key_result(file: _File, lines: list[str], rel: str, kr_id: str, date
 
 
 def _read_checkins(text: str, rel: str, kr_id: str) -> list[tuple[dt.date, Any]] | None:
-    front_text, offset, _, _, problem = split_front_matter(text, rel)
-    if problem or front_text is None:
-        return None
-    node, problem = parse_yaml(front_text, rel, offset)
-    if problem or not isinstance(node, yaml.MappingNode):
+    node, offset, problem = parse_front(text, rel)
+    if problem or node is None:
         return None
     checkins = _value_of(_kr_node(node, kr_id), "checkins")
-    if checkins is None or _is_null(checkins):
+    if checkins is None or is_null(checkins):
         return []
     src = Source(rel, offset)
     records = read_value(src, checkins, KEY_RESULT["checkins"], "checkins")
@@ -336,11 +320,8 @@ def _month_style(series: Any) -> bool:
 
 
 def _read_series(text: str, rel: str) -> list[tuple[dt.date, Any]] | None:
-    front_text, offset, _, _, problem = split_front_matter(text, rel)
-    if problem or front_text is None:
-        return None
-    node, problem = parse_yaml(front_text, rel, offset)
-    if problem or not isinstance(node, yaml.MappingNode):
+    node, offset, problem = parse_front(text, rel)
+    if problem or node is None:
         return None
     src = Source(rel, offset)
     points = check_dates(src, read_inline(src, _value_of(node, "series"), "series"), "series")
@@ -411,12 +392,8 @@ def _verify_csv(file: _File, lines: list[str], path: Path, names: dict[str, str]
 # -- text edits at node marks -------------------------------------------------------------------
 
 def _front(file: _File, rel: str) -> tuple[yaml.MappingNode, int]:
-    text = file.normalised(file.lines)
-    front_text, offset, _, _, problem = split_front_matter(text, rel)
-    node = None
-    if front_text is not None and problem is None:
-        node, problem = parse_yaml(front_text, rel, offset)
-    if problem is not None or not isinstance(node, yaml.MappingNode):
+    node, offset, problem = parse_front(file.normalised(file.lines), rel)
+    if problem is not None or node is None:
         raise CheckinError(f"{rel}: front matter cannot be read (run okr-pages check and fix it first)")
     return node, offset
 
@@ -427,10 +404,6 @@ def _value_of(mapping: Any, key: str) -> Any:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
                 return value_node
     return None
-
-
-def _is_null(node: Any) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL and node.value in ("", "~", "null")
 
 
 def _content_end(node: Any) -> tuple[int, int]:
@@ -554,6 +527,9 @@ def _add_key(lines: list[str], mapping: yaml.MappingNode, existing: Any, offset:
     if existing is not None:
         key_node = _key_node(mapping, key)
         index = key_node.start_mark.line + offset
+        if existing.value:  # a written null ('~', 'null'): the list takes its place
+            line, start, end = existing.start_mark.line + offset, existing.start_mark.column, existing.end_mark.column
+            edited[line] = edited[line][:start].rstrip() + edited[line][end:]
         edited.insert(index + 1, " " * (key_node.start_mark.column + 2) + "- " + _flow_item(item))
         return edited, index + 2
     column = mapping.value[-1][0].start_mark.column

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-API_FILES = ("okrs.json", "kpis.json")
+from .render import format_number
+
+API_FILES = {"okrs.json": "objectives", "kpis.json": "kpis"}  # file: the key of its list
 NONE = "—"
 
 
@@ -33,7 +35,7 @@ def load_api(folder: Path) -> dict[str, Any]:
     if not (folder / "okrs.json").exists() and (folder / "api" / "okrs.json").exists():
         folder = folder / "api"
     data: dict[str, Any] = {}
-    for name in API_FILES:
+    for name, key in API_FILES.items():
         path = folder / name
         if not path.is_file():
             raise DiffError(f"{path} not found: give the api/ folder of a built site "
@@ -42,7 +44,48 @@ def load_api(folder: Path) -> dict[str, Any]:
             data[name] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise DiffError(f"{path} cannot be read as JSON ({exc}); rebuild the site") from exc
+        problem = _shape_problem(data[name], key)
+        if problem:
+            raise DiffError(f"{path}: {problem}")
     return data
+
+
+def _shape_problem(data: Any, key: str) -> str | None:
+    """What keeps ``data`` from being read as an api/ file listing ``key``; None when nothing does."""
+    if not isinstance(data, dict):
+        return f"expected an object with '{key}', got {_kind(data)}"
+    if key not in data:
+        return f"expected an object with '{key}', got one without it"
+    if not isinstance(data[key], list):
+        return f"'{key}': expected a list, got {_kind(data[key])}"
+    for index, item in enumerate(data[key]):
+        where = f"{key}[{index}]"
+        if not isinstance(item, dict):
+            return f"{where}: expected an object, got {_kind(item)}"
+        if "id" not in item:
+            return f"{where}: missing 'id'"
+        if not isinstance(item["id"], str):
+            return f"{where}.id: expected text, got {_kind(item['id'])}"
+        if not _is_number(item.get("score"), none=True):
+            return f"{where}.score: expected a number or null, got {_kind(item['score'])}"
+        latest = item.get("latest")
+        if latest and not (isinstance(latest, dict) and "date" in latest and _is_number(latest.get("value"))):
+            return f"{where}.latest: expected an object with 'date' and a number 'value', got {_kind(latest)}"
+    return None
+
+
+def _is_number(value: Any, none: bool = False) -> bool:
+    return (value is None and none) or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _kind(value: Any) -> str:
+    """How a JSON value looks in a message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true or false"
+    kinds = {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def _score(value: Any) -> str | None:
@@ -53,20 +96,11 @@ def _word(value: Any) -> str | None:
     return None if value is None else str(value).replace("_", " ")
 
 
-def _number(value: Any) -> str:
-    if isinstance(value, float):
-        text = repr(round(value, 6))
-        return text.removesuffix(".0")
-    return str(value)
-
-
 def _latest(kpi: dict[str, Any]) -> str | None:
     latest = kpi.get("latest")
     if not latest:
         return None
-    unit = kpi.get("unit")
-    value = _number(latest["value"]) + (f" {unit}" if unit else "")
-    return f"{value} ({latest['date']})"
+    return f"{format_number(latest['value'], kpi.get('unit'))} ({latest['date']})"
 
 
 def _objective_cells(objective: dict[str, Any] | None) -> tuple[str | None, ...]:
@@ -120,9 +154,8 @@ def _table(heading: str, columns: tuple[str, ...], rows: list[Row]) -> list[str]
 
 def diff_api(old: dict[str, Any], new: dict[str, Any]) -> str:
     """The Markdown report: one table for objectives and one for KPIs, listing only what changed."""
-    objectives = _rows(old["okrs.json"].get("objectives", []), new["okrs.json"].get("objectives", []),
-                       _objective_cells)
-    kpis = _rows(old["kpis.json"].get("kpis", []), new["kpis.json"].get("kpis", []), _kpi_cells)
+    objectives = _rows(old["okrs.json"]["objectives"], new["okrs.json"]["objectives"], _objective_cells)
+    kpis = _rows(old["kpis.json"]["kpis"], new["kpis.json"]["kpis"], _kpi_cells)
     if not objectives and not kpis:
         return "No figures changed."
     lines: list[str] = []

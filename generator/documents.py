@@ -115,6 +115,34 @@ def split_front_matter(text: str, rel: str) -> tuple[str | None, int, str, int, 
     )
 
 
+def parse_front(text: str, rel: str) -> tuple[yaml.MappingNode | None, int, Diagnostic | None]:
+    """The front matter of a file's text as a mapping node, its line offset, and any problem.
+
+    The node is None when the file has no front matter or it cannot be read; empty front matter
+    is an empty mapping.
+    """
+    front_text, offset, _, _, problem = split_front_matter(text, rel)
+    if problem or front_text is None:
+        return None, offset, problem
+    node, problem = _front_mapping(front_text, rel, offset)
+    return node, offset, problem
+
+
+def _front_mapping(front_text: str, rel: str, offset: int) -> tuple[yaml.MappingNode | None, Diagnostic | None]:
+    """Parse split-off front matter and check that it is a mapping."""
+    node, problem = parse_yaml(front_text, rel, offset)
+    if problem:
+        return None, problem
+    if node is None:
+        return yaml.MappingNode("tag:yaml.org,2002:map", [], _Mark(0, 0), _Mark(0, 0)), None
+    if not isinstance(node, yaml.MappingNode):
+        mark = node.start_mark
+        return None, Diagnostic(rel, mark.line + 1 + offset, mark.column + 1, "error", "",
+                                "front matter must be a mapping of 'key: value' lines",
+                                "write fields such as 'title: ...', one per line")
+    return node, None
+
+
 def load_document(path: Path, site_dir: Path, content_dir: Path) -> tuple[Document | None, list[Diagnostic]]:
     """Read one Markdown file into a Document, with every problem found on the way."""
     rel = os.path.relpath(path, site_dir).replace(os.sep, "/")
@@ -122,23 +150,15 @@ def load_document(path: Path, site_dir: Path, content_dir: Path) -> tuple[Docume
     text, problem = read_text(path, rel)
     if text is None:
         return None, [problem] if problem else []
+    # Split here rather than through parse_front: the body comes from the same split.
     front_text, offset, body, body_line, problem = split_front_matter(text, rel)
     if problem:
         return None, [problem]
     front: yaml.MappingNode | None = None
     if front_text is not None:
-        node, problem = parse_yaml(front_text, rel, offset)
+        front, problem = _front_mapping(front_text, rel, offset)
         if problem:
             return None, [problem]
-        if node is None:
-            front = yaml.MappingNode("tag:yaml.org,2002:map", [], _Mark(0, 0), _Mark(0, 0))
-        elif not isinstance(node, yaml.MappingNode):
-            mark = node.start_mark
-            return None, [Diagnostic(rel, mark.line + 1 + offset, mark.column + 1, "error", "",
-                                     "front matter must be a mapping of 'key: value' lines",
-                                     "write fields such as 'title: ...', one per line")]
-        else:
-            front = node
     return Document(path, rel, content_rel, front, offset, body, body_line), []
 
 
@@ -150,11 +170,14 @@ class _Mark:
         self.column = column
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Every Markdown file below content/, in a stable order; hidden folders skipped."""
-    found: list[Path] = []
+def discover(content_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Every Markdown file below content/, and every other file (images, CSVs, downloads),
+    in a stable order; hidden files and folders skipped."""
+    markdown: list[Path] = []
+    others: list[Path] = []
     for root, dirs, files in os.walk(content_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        found.extend(Path(root) / name for name in sorted(files)
-                     if name.endswith(".md") and not name.startswith("."))
-    return found
+        for name in sorted(files):
+            if not name.startswith("."):
+                (markdown if name.endswith(".md") else others).append(Path(root) / name)
+    return markdown, others

@@ -23,6 +23,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NUMBERISH = re.compile(r"^\s*[-+]?(\d[\d_,]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*%?\s*$")
 _EXPONENT = re.compile(r"^[-+]?\d+[eE][-+]?\d+$")  # 1e5: a number to people, text to YAML 1.1
+_PLAIN_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")  # [0-9]: \d takes any script
 _IDS = {"id": re.compile(ID_PATTERN), "path_id": re.compile(PATH_ID_PATTERN)}
 INVALID = object()  # a value that was reported and must be skipped
 _STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
@@ -117,6 +118,21 @@ def parse_date_text(text: str) -> dt.date | None:
     except ValueError:
         return None
     return None
+
+
+def parse_number_text(text: str) -> int | float | None:
+    """A number written plainly in ASCII ('6', '-2.5', '1e3'), within NUMBER_LIMIT; None for anything else.
+
+    Stricter than int() and float(), which also take '1_000', digits of other scripts, 'nan' and 'inf'.
+    """
+    text = text.strip()
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    try:
+        value: int | float = int(text)
+    except ValueError:  # a fraction or an exponent (or more digits than int() will read)
+        value = float(text)
+    return value if abs(value) <= NUMBER_LIMIT else None  # also None for an overflow to inf
 
 
 def read_scalar(src: Source, node: Any, spec: Field, path: str) -> Any:
@@ -237,7 +253,7 @@ def read_record(src: Source, node: Any, fields: dict[str, Field], path: str) -> 
                         suggestion or f"known keys: {', '.join(fields)}")
             continue
         record.nodes[name] = value_node
-        if _is_null(value_node):
+        if is_null(value_node):
             continue  # an empty value counts as absent
         value = read_value(src, value_node, spec, sub_path)
         if value is INVALID:
@@ -277,7 +293,8 @@ def _with_point(text: str) -> str:
     return f"{mantissa}.0e{sign}{exponent}"
 
 
-def _is_null(node: Any) -> bool:
+def is_null(node: Any) -> bool:
+    """Whether a node is YAML's null: empty, '~', or null in any of its spellings."""
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 

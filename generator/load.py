@@ -98,7 +98,8 @@ def _load_site(site_dir: Path) -> Loaded:
     objectives: dict[str, tuple[Objective, _Pending]] = {}
     kpis: dict[str, tuple[KPI, _Pending]] = {}
     pages: dict[str, Page] = {}
-    for path in discover(content_dir):
+    markdown, other_files = discover(content_dir)
+    for path in markdown:
         document, doc_problems = load_document(path, site_dir, content_dir)
         problems.extend(doc_problems)
         if document is None:
@@ -135,6 +136,7 @@ def _load_site(site_dir: Path) -> Loaded:
         objectives={oid: resolved[oid] for oid in sorted(resolved)},
         kpis={kid: kpis[kid][0] for kid in sorted(kpis)},
         pages=tuple(sorted(pages.values(), key=lambda p: (p.order is None, p.order or 0, p.title, p.id))),
+        files=tuple(unicodedata.normalize("NFC", path.relative_to(content_dir).as_posix()) for path in other_files),
     )
     problems.extend(_page_url_clashes(site))
     return Loaded(site, problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -58,24 +58,33 @@ def render_markdown(md: MarkdownIt, body: str, *, source: str, content_rel: str,
             line = body_line + (token.map[0] if token.map else 0)
             for child in token.children or []:
                 if child.type == "link_open":
-                    _rewrite_link(child, content_rel, page_url, resolve, source, line, problems)
+                    _rewrite_link(child, "href", content_rel, page_url, resolve, source, line, problems)
+                elif child.type == "image":
+                    _rewrite_link(child, "src", content_rel, page_url, resolve, source, line, problems)
     return Rendered(md.renderer.render(tokens, md.options, {}), tuple(toc))
 
 
-def _rewrite_link(token: Token, content_rel: str, page_url: str, resolve: Resolver, source: str, line: int,
-                  problems: list[Diagnostic]) -> None:
-    href = str(token.attrs.get("href", ""))
+def _rewrite_link(token: Token, attr: str, content_rel: str, page_url: str, resolve: Resolver, source: str,
+                  line: int, problems: list[Diagnostic]) -> None:
+    """Point a relative link or image at its page or file in the built site.
+
+    Links to .md files and images must exist (else a warning); other relative links to files
+    below content/ are rewritten, and any other link is left as written."""
+    href = str(token.attrs.get(attr, ""))
     parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
         return
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(content_rel), parts.path))
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(content_rel), unquote(parts.path)))
     site_path = resolve(target)
     if site_path is None:
-        problems.append(Diagnostic(source, line, 1, "warning", "", f"broken link to '{parts.path}'",
-                                   "link to an existing .md file, relative to this one"))
+        if attr == "src" or parts.path.endswith(".md"):
+            what = "image" if attr == "src" else "link to"
+            problems.append(Diagnostic(source, line, 1, "warning", "", f"broken {what} '{parts.path}'",
+                                       f"{'link to' if attr == 'href' else 'point at'} an existing file below "
+                                       "content/, relative to this one"))
         return
     relative = relative_url(page_url, site_path)
-    token.attrs["href"] = relative + (f"#{parts.fragment}" if parts.fragment else "")
+    token.attrs[attr] = relative + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def relative_url(from_page: str, to_path: str) -> str:
@@ -91,9 +100,12 @@ def content_rel(source: str, content_dir: str) -> str:
 
 
 def content_paths(site: Site) -> dict[str, str]:
-    """Content file path (below content/) → site path, for resolving links between .md files."""
+    """Content file path (below content/) → site path, for resolving links and images: a .md file
+    becomes its page, any other file is published at its own path."""
     items = [*site.objectives.values(), *site.kpis.values(), *site.pages]
-    return {content_rel(item.source, site.config.content_dir): item.url for item in items}
+    paths = {rel: rel for rel in site.files}
+    paths.update({content_rel(item.source, site.config.content_dir): item.url for item in items})
+    return paths
 
 
 def check_links(site: Site) -> list[Diagnostic]:

@@ -165,3 +165,4 @@ class Site:
     objectives: dict[str, Objective]  # ordered by id
     kpis: dict[str, KPI]  # ordered by id
     pages: tuple[Page, ...]  # ordered by (order, title)
+    files: tuple[str, ...] = ()  # other files below content/ (images, downloads), published as they are

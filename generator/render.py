@@ -190,6 +190,9 @@ class Renderer:
 
     def render_all(self, progress: Progress | None = None, jobs: int = 1) -> Output:
         """Every page; with ``jobs`` > 1 the per-item pages render in that many spawned processes."""
+        content_dir = self.site_dir / self.site.config.content_dir
+        for rel in self.site.files:  # images and downloads beside the Markdown; a generated page wins a clash
+            self.output.files[rel] = (content_dir / rel).read_bytes()
         self.prepare_charts()
         for render in (self.render_home, self.render_dashboard, self.render_teams, self.render_alignment,
                        self.render_cycles, self.render_search, self.render_404, self.render_feed):

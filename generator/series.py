@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,13 @@ from .fields import (
     describe,
     mapping_items,
     parse_date_text,
+    parse_number_text,
     read_date,
     read_record,
     read_scalar,
 )
 from .model import Point
-from .schema import CHECKIN, NUMBER_LIMIT, Field
+from .schema import CHECKIN, Field
 
 _VALUE = Field("number", "value")
 _POINT = {"date": CHECKIN["date"], "value": Field("number", "The value.", required=True)}
@@ -130,7 +130,7 @@ def read_csv(csv_path: Path, site_dir: Path, columns: dict[str, str] | None,
                 problems.append(Diagnostic(rel, line, _column(raw, row, date_index), "error", "",
                                            f"bad date '{date_text}'", "write YYYY-MM or YYYY-MM-DD"))
                 continue
-            value = _number(value_text)
+            value = parse_number_text(value_text)
             if value is None:
                 problems.append(Diagnostic(rel, line, _column(raw, row, value_index), "error", "",
                                            f"expected a number, got '{value_text}'",
@@ -147,17 +147,6 @@ def read_csv(csv_path: Path, site_dir: Path, columns: dict[str, str] | None,
         problems.append(Diagnostic(rel, rows.line_num or 1, 1, "error", "", f"bad CSV: {exc}",
                                    "check the quotes on this line"))
     return tuple(sorted((point for point, _ in points), key=lambda p: p.date))
-
-
-def _number(text: str) -> int | float | None:
-    try:
-        value = int(text)
-    except ValueError:
-        try:
-            value = float(text)  # type: ignore[assignment]
-        except ValueError:
-            return None
-    return value if math.isfinite(value) and abs(value) <= NUMBER_LIMIT else None
 
 
 def _column(raw: str, row: list[str], index: int) -> int:

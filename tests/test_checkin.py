@@ -151,6 +151,21 @@ def test_a_key_result_without_checkins_gets_the_list(okrs):
     assert_clean(okrs)
 
 
+NULLS = {"~": "", "null": "", "Null": "", "NULL": "", "~   # none yet": "   # none yet"}  # null: what stays
+
+
+@pytest.mark.parametrize("null", list(NULLS))
+def test_a_written_null_gives_way_to_the_list(site, null):
+    """'checkins: ~' means no check-ins, in every spelling of null that check accepts."""
+    text = OBJECTIVE.replace("    unit: days\n", f"    unit: days\n    checkins: {null}\n")
+    root = site({"content/okrs/2026-Q4/sales/win.md": text})
+    diff = add(root, "content/okrs/2026-Q4/sales/win.md", f"{KR}#cut-the-sales-cycle-to-80-days", "104",
+               "--date", "2026-11-02")
+    assert diff == (f"@@ -18 +18,2 @@\n-    checkins: {null}\n+    checkins:{NULLS[null]}\n"
+                    "+      - {date: 2026-11-02, value: 104}")
+    assert_clean(root)
+
+
 def test_block_mapping_checkins_get_a_block_item(okrs):
     diff = add(okrs, "content/okrs/2026-Q4/sales/win.md", f"{KR}#grow-the-pipeline", "15",
                "--date", "2026-11-09", "--note", "Two referrals")
@@ -213,6 +228,8 @@ def test_the_output_names_the_file_and_line(okrs):
 BAD_INPUT = [
     (["mrrr", "5"], "unknown KPI 'mrrr' (did you mean 'mrr'?)"),
     (["mrr", "lots"], "VALUE: expected a number, got 'lots' (write a plain number such as 6.4)"),
+    *((["mrr", text], f"VALUE: expected a number, got '{text}' (write a plain number such as 6.4)")
+      for text in ("1_000", "\u0663", "nan", "inf", "1e16", "-2000000000000000")),
     ([f"{KR}#sign-8-customers", "5", "--confidence", "1.5"],
      "--confidence: expected a number from 0 to 1, got '1.5' (write it as a fraction: 0.7 means 70%)"),
     (["mrr", "5", "--date", "tomorrowish"],

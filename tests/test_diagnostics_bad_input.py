@@ -745,8 +745,8 @@ def test_series_must_name_a_csv_inside_the_content_folder(tmp_path, capsys, seri
     (tmp_path / "outside.csv").write_text("date,value\n2026-01,1\n")
     assert main(["check", str(site), "--as-of", "2026-11-15"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"content/kpis/k.md:3:9: error: series: '{series}' is not a CSV file inside the content folder "
-        "(name a .csv file beside the KPI, e.g. series: churn.csv, or write the points inline)"]
+        (f"content/kpis/k.md:3:9: error: series: '{series}' is not a CSV file inside the content folder "
+        "(name a .csv file beside the KPI, e.g. series: churn.csv, or write the points inline)")]
 
 
 @pytest.mark.parametrize("front, where, problem", [

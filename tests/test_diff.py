@@ -8,6 +8,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from generator.cli import main
 
 OKRS = {
@@ -77,7 +79,7 @@ def test_changed_added_and_removed_figures(tmp_path):
 
 | KPI | Latest | Health | Trend |
 | --- | --- | --- | --- |
-| MRR (`mrr`) | 994 k USD (2026-10-01) → **1031 k USD (2026-11-01)** | watch → **healthy** | improving |
+| MRR (`mrr`) | 994 k USD (2026-10-01) → **1,031 k USD (2026-11-01)** | watch → **healthy** | improving |
 | NPS (`nps`) | — → **41.5 (2026-11-01)** | no data → **healthy** | unknown |
 
 Before → **after**; figures as of 2026-11-22.
@@ -112,6 +114,33 @@ def test_a_folder_without_the_json_is_an_error(tmp_path):
     assert (code, out) == (2, "")
     assert err == (f"okr-pages: error: {empty / 'okrs.json'} not found: give the api/ folder of a built site "
                    "(run okr-pages build, then pass _site/api)\n")
+
+
+MALFORMED = [  # okrs.json's text, and what the error says after the file's path
+    ("[]", ": expected an object with 'objectives', got a list"),
+    ('{"objectives": [{"title": "No id", "score": 0.5}]}', ": objectives[0]: missing 'id'"),
+    ('{"objectives": [', " cannot be read as JSON (Expecting value: line 1 column 17 (char 16)); rebuild the site"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), MALFORMED, ids=["a list", "no id", "not JSON"])
+def test_malformed_json_is_an_error_naming_the_file(tmp_path, cli, text, message):
+    """In a subprocess, so the exact stderr also shows there is no traceback."""
+    old = write_api(tmp_path / "old", OKRS, KPIS)
+    (old / "okrs.json").write_text(text, encoding="utf-8")
+    new = write_api(tmp_path / "new", OKRS, KPIS)
+    done = cli("diff", old, new)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"okr-pages: error: {old / 'okrs.json'}{message}\n"
+
+
+def test_a_latest_point_without_a_value_is_an_error(tmp_path):
+    old = write_api(tmp_path / "old", OKRS, KPIS)
+    new = write_api(tmp_path / "new", OKRS, {"kpis": [{"id": "mrr", "latest": {"date": "2026-10-01"}}]})
+    code, out, err = run("diff", old, new)
+    assert (code, out) == (2, "")
+    assert err == (f"okr-pages: error: {new / 'kpis.json'}: kpis[0].latest: expected an object with 'date' and "
+                   "a number 'value', got an object\n")
 
 
 def test_diff_of_two_real_builds(tmp_path, site, cli):

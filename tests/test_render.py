@@ -70,7 +70,7 @@ def test_broken_link_is_a_warning_at_its_line_and_strict_fails(tmp_path: Path, c
     assert main(["check", str(site), "--as-of", "2026-11-15"]) == 0
     out = capsys.readouterr().out
     assert ("content/guide/howto.md:5:1: warning: broken link to 'nope.md' "
-            "(link to an existing .md file, relative to this one)") in out
+            "(link to an existing file below content/, relative to this one)") in out
     assert main(["build", str(site), "--out", str(tmp_path / "out"), "--as-of", "2026-11-15", "--strict"]) == 1
     assert not (tmp_path / "out").exists()
 
@@ -132,12 +132,31 @@ def test_a_page_cannot_take_the_url_of_a_generated_page_or_an_objective(tmp_path
     assert main(["check", str(site), "--as-of", "2026-11-15"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "content/assets/style.md:1:1: error: page URL 'assets/style/' is already used by the site's own files "
-        "(rename the file or set a different 'id:')",
-        "content/notes/x.md:1:1: error: page URL 'okrs/2026-Q4/grow-0/' is already used by "
-        "content/okrs/2026-Q4/grow-0.md (rename the file or set a different 'id:')",
-        "content/search.md:1:1: error: page URL 'search/' is already used by the search page "
-        "(rename the file or set a different 'id:')",
-        "content/teams/sales.md:1:1: error: page URL 'teams/sales/' is already used by the page of team 'sales' "
-        "(rename the file or set a different 'id:')",
+        ("content/assets/style.md:1:1: error: page URL 'assets/style/' is already used by the site's own files "
+        "(rename the file or set a different 'id:')"),
+        ("content/notes/x.md:1:1: error: page URL 'okrs/2026-Q4/grow-0/' is already used by "
+        "content/okrs/2026-Q4/grow-0.md (rename the file or set a different 'id:')"),
+        ("content/search.md:1:1: error: page URL 'search/' is already used by the search page "
+        "(rename the file or set a different 'id:')"),
+        ("content/teams/sales.md:1:1: error: page URL 'teams/sales/' is already used by the page of team 'sales' "
+        "(rename the file or set a different 'id:')"),
     ]
+
+
+def test_images_and_files_beside_the_markdown_are_published_and_linked(tmp_path: Path, capsys) -> None:
+    extra = {
+        "content/guide/howto.md": "# How to\n\n![Flow](img/flow.svg)\n\n[Template](files/plan.xlsx)\n\n"
+                                  "![Missing](img/none.png)\n",
+        "content/guide/img/flow.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        "content/guide/files/plan.xlsx": "not really a spreadsheet",
+    }
+    site = make_site(tmp_path / "site", extra=extra)
+    assert main(["check", str(site), "--as-of", "2026-11-15"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        ("content/guide/howto.md:7:1: warning: broken image 'img/none.png' "
+        "(point at an existing file below content/, relative to this one)")]
+    files = build(site, tmp_path / "out")
+    assert files["guide/img/flow.svg"] == b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    assert files["guide/files/plan.xlsx"] == b"not really a spreadsheet"
+    page = files["guide/howto/index.html"].decode()
+    assert 'src="../../guide/img/flow.svg"' in page and 'href="../../guide/files/plan.xlsx"' in page
