@@ -86,9 +86,3 @@ def write_output(output: Output, out_dir: Path) -> None:
     """Write the rendered files atomically into ``out_dir``."""
     write_tree(out_dir, output.files)
 
-
-def build(checked: Checked, out_dir: Path, progress: Progress | None = None) -> int:
-    """Render and write the whole site; returns the number of files written."""
-    output = render_files(checked, progress)
-    write_output(output, out_dir)
-    return len(output.files)
