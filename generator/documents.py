@@ -134,7 +134,8 @@ def _front_mapping(front_text: str, rel: str, offset: int) -> tuple[yaml.Mapping
     if problem:
         return None, problem
     if node is None:
-        return yaml.MappingNode("tag:yaml.org,2002:map", [], _Mark(0, 0), _Mark(0, 0)), None
+        start = yaml.Mark(rel, 0, 0, 0, "", 0)  # empty front matter: a mapping with no fields
+        return yaml.MappingNode("tag:yaml.org,2002:map", [], start, start), None
     if not isinstance(node, yaml.MappingNode):
         mark = node.start_mark
         return None, Diagnostic(rel, mark.line + 1 + offset, mark.column + 1, "error", "",
@@ -160,14 +161,6 @@ def load_document(path: Path, site_dir: Path, content_dir: Path) -> tuple[Docume
         if problem:
             return None, [problem]
     return Document(path, rel, content_rel, front, offset, body, body_line), []
-
-
-class _Mark:
-    """A stand-in mark for the synthetic empty front matter mapping."""
-
-    def __init__(self, line: int, column: int) -> None:
-        self.line = line
-        self.column = column
 
 
 def discover(content_dir: Path) -> tuple[list[Path], list[Path]]:

@@ -154,7 +154,8 @@ def _page_url_clashes(site: Site) -> list[Diagnostic]:
     taken = dict(GENERATED)
     taken.update({f"teams/{team}/": f"the page of team '{team}'" for team in site.teams})
     taken.update({f"cycles/{cycle}/": f"the page of cycle '{cycle}'" for cycle in site.cycles})
-    taken.update({item.url: item.source for item in [*site.objectives.values(), *site.kpis.values()]})
+    items: list[Objective | KPI] = [*site.objectives.values(), *site.kpis.values()]
+    taken.update({item.url: item.source for item in items})
     clashes = []
     for page in site.pages:
         if page.id == "index":
@@ -416,7 +417,8 @@ def _resolve_teams(config: Config, objectives: dict[str, tuple[Objective, _Pendi
                    kpis: dict[str, tuple[KPI, _Pending]], problems: list[Diagnostic]) -> dict[str, Team]:
     teams = {team.id: team for team in config.teams}
     implicit = not teams  # with no teams configured, every team named in content exists
-    for item, pending in [*objectives.values(), *kpis.values()]:
+    owned: list[tuple[Objective | KPI, _Pending]] = [*objectives.values(), *kpis.values()]
+    for item, pending in owned:
         if item.team is None or item.team in teams:
             continue
         if implicit:

@@ -14,7 +14,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .diagnostics import Diagnostic
 from .load import slugify
-from .model import Site
+from .model import ContentItem, Site
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def content_rel(source: str, content_dir: str) -> str:
 def content_paths(site: Site) -> dict[str, str]:
     """Content file path (below content/) → site path, for resolving links and images: a .md file
     becomes its page, any other file is published at its own path."""
-    items = [*site.objectives.values(), *site.kpis.values(), *site.pages]
+    items: list[ContentItem] = [*site.objectives.values(), *site.kpis.values(), *site.pages]
     paths = {rel: rel for rel in site.files}
     paths.update({content_rel(item.source, site.config.content_dir): item.url for item in items})
     return paths
@@ -110,8 +110,10 @@ def content_paths(site: Site) -> dict[str, str]:
 
 def check_links(site: Site) -> list[Diagnostic]:
     """Broken links between content files, as warnings, without rendering any page."""
-    md, paths, problems = make_markdown(site.config.markdown_html), content_paths(site), []
-    for item in [*site.objectives.values(), *site.kpis.values(), *site.pages]:
+    md, paths = make_markdown(site.config.markdown_html), content_paths(site)
+    problems: list[Diagnostic] = []
+    items: list[ContentItem] = [*site.objectives.values(), *site.kpis.values(), *site.pages]
+    for item in items:
         render_markdown(md, item.body, source=item.source, content_rel=content_rel(item.source, site.config.content_dir),
                         body_line=item.body_line, page_url=item.url, resolve=paths.get, problems=problems)
     return problems

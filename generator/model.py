@@ -166,3 +166,6 @@ class Site:
     kpis: dict[str, KPI]  # ordered by id
     pages: tuple[Page, ...]  # ordered by (order, title)
     files: tuple[str, ...] = ()  # other files below content/ (images, downloads), published as they are
+
+
+ContentItem = Objective | KPI | Page  # anything with a source file, a body and a URL

@@ -235,7 +235,8 @@ class Renderer:
         groups: dict[str | None, list[Any]] = {}
         for item in items:
             groups.setdefault(item.team, []).append(item)
-        ordered = [(team, groups[team.id]) for team, _ in self.teams if team.id in groups]
+        ordered: list[tuple[Team | None, list[Any]]] = [
+            (team, groups[team.id]) for team, _ in self.teams if team.id in groups]
         if None in groups:
             ordered.append((None, groups[None]))
         return ordered
