@@ -8,7 +8,6 @@ failure, not a skip.
 from __future__ import annotations
 
 import http.server
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -17,13 +16,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 from generator.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PREFIX = "/northwind-okrs/"
 AS_OF = "2026-11-22"
 
@@ -100,9 +98,7 @@ def server(site_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium); "
-                    "the browser tests need it and .ci/run installs it.", pytrace=False)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 TIMEOUT = 10.0
 
 MRR = """\
@@ -178,14 +178,13 @@ def test_a_missing_page_is_a_404_with_the_reload_script(served):
 
 def test_the_open_page_reloads_and_shows_the_errors_over_it(served):
     """In Chromium: a save reloads the page; a broken save shows an overlay listing the problems."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium)", pytrace=False)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     server, root = served
     kpi = root / "content/kpis/mrr.md"
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.set_default_timeout(TIMEOUT * 1000)
