@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import api
 from .checks import quality_warnings
+from .config import with_base_url
 from .diagnostics import Diagnostics
 from .load import load_site
 from .markup import check_links
@@ -80,6 +81,19 @@ def render_files(checked: Checked, progress: Progress | None = None, jobs: int =
     output.files["api/kpis.json"] = api.dumps(api.kpis_json(checked.site, checked.scores)).encode()
     checked.diagnostics.extend(output.problems)
     return output
+
+
+def check_and_render(site_dir: Path, as_of: dt.date, *, base_url: str | None = None,
+                     progress: Progress | None = None, jobs: int = 1) -> tuple[Checked, Output | None]:
+    """What ``build`` and ``serve`` share: check the site and, when it has no errors, render it.
+
+    ``base_url`` overrides the config's (``--base-url``; ``serve`` serves from the root). The
+    rendering's warnings join ``checked.diagnostics``; writing is the caller's to decide."""
+    checked = check_site(site_dir, as_of, links=False)
+    if base_url is not None:
+        checked.site = with_base_url(checked.site, base_url)
+    output = None if checked.diagnostics.errors else render_files(checked, progress, jobs)
+    return checked, output
 
 
 def write_output(output: Output, out_dir: Path) -> None:

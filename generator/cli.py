@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .build import check_site, render_files, resolve_as_of, write_output
-from .config import with_base_url
+from .build import check_and_render, check_site, resolve_as_of, write_output
 from .diagnostics import format_diagnostics
 from .output import OutputError
 
@@ -137,13 +136,10 @@ def _progress(done: int, total: int) -> None:
 
 def _build(args: argparse.Namespace, as_of) -> int:
     started = time.perf_counter()
-    checked = check_site(args.site_dir, as_of, links=False)
-    if args.base_url is not None:  # e.g. configure-pages' base_path in CI; '' is the domain's root
-        checked.site = with_base_url(checked.site, args.base_url)
+    # --base-url: e.g. configure-pages' base_path in CI; '' is the domain's root
+    checked, output = check_and_render(args.site_dir, as_of, base_url=args.base_url, jobs=args.jobs,
+                                       progress=_progress if sys.stderr.isatty() else None)
     out_dir = args.out or args.site_dir / "_site"
-    output = None
-    if not checked.diagnostics.errors:
-        output = render_files(checked, _progress if sys.stderr.isatty() else None, args.jobs)
     items = checked.diagnostics.sorted()
     if items:
         print(format_diagnostics(items, "text"), file=sys.stderr)

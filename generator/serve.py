@@ -29,8 +29,8 @@ from typing import Any
 
 import watchfiles
 
-from .build import check_site, render_files, resolve_as_of, write_output
-from .config import CONFIG_NAME, load_config, with_base_url
+from .build import check_and_render, resolve_as_of, write_output
+from .config import CONFIG_NAME, load_config
 from .diagnostics import format_diagnostics
 from .output import OutputError
 
@@ -138,9 +138,8 @@ class LiveSite:
     def _build(self, as_of: dt.date) -> tuple[list[str], int]:
         """(error lines, files written); diagnostics are printed here, as ``okr-pages build`` does."""
         try:
-            checked = check_site(self.site_dir, as_of, links=False)
-            checked.site = with_base_url(checked.site, "/")  # served from the root, whatever base_url says
-            output = None if checked.diagnostics.errors else render_files(checked)
+            # served from the root, whatever base_url says
+            checked, output = check_and_render(self.site_dir, as_of, base_url="/")
             items = checked.diagnostics.sorted()
             if items:
                 self.log(format_diagnostics(items, "text"))
