@@ -108,7 +108,6 @@ class Renderer:
         for objective in site.objectives.values():
             if objective.aligns_to:
                 self.children.setdefault(objective.aligns_to, []).append(objective)
-        self.docs = list(site.pages)
         self._paths = content_paths(site)
         self.chart_html: dict[str, Markup] = {}
 
@@ -148,21 +147,27 @@ class Renderer:
             }
 
     # -- pages ---------------------------------------------------------------------------------
-    def page(self, template: str, url: str, **context: Any) -> None:
-        """Render one template to ``url`` (a folder path like 'okrs/x/', '' for home, or a file name)."""
+    def page(self, template: str, url: str, base: str | None = None, **context: Any) -> None:
+        """Render one template to ``url`` (a folder path like 'okrs/x/', '' for home, or a file name).
+
+        Links are relative to ``url``, or start from ``base`` when it is given."""
         path = url + "index.html" if url == "" or url.endswith("/") else url
-        root = "../" * url.count("/")
+        root = base if base is not None else ("../" * url.count("/") or "./")
+
+        def link(target: str) -> str:
+            return base + target if base is not None else relative_url(url, target)
+
         html = self.env.get_template(template).render(
-            site=self.site, scores=self.scores, config=self.site.config, root=root or "./", url=url,
-            nav=self.nav(), docs=self.docs, charts=self.chart_html, teams_ordered=self.teams,
-            children=self.children, link=lambda target: relative_url(url, target), **context)
+            site=self.site, scores=self.scores, config=self.site.config, root=root, url=url,
+            nav=self.nav(), docs=self.site.pages, charts=self.chart_html, teams_ordered=self.teams,
+            children=self.children, link=link, **context)
         self.output.files[path] = html.encode("utf-8")
         self.output.pages += 1
 
     def nav(self) -> list[tuple[str, str]]:
         items = [("Home", ""), ("KPIs", "kpis/"), ("Teams", "teams/"), ("Alignment", "alignment/"),
                  ("Archive", "cycles/")]
-        guides = [page for page in self.docs if page.id != "index"]  # the index page is shown on home
+        guides = [page for page in self.site.pages if page.id != "index"]  # the index page is shown on home
         if guides:
             items.append(("Guide", guides[0].url))
         items.append(("Search", "search/"))
@@ -312,12 +317,7 @@ class Renderer:
 
     def render_404(self) -> None:
         # GitHub Pages serves 404.html at any depth, so its links start from base_url.
-        html = self.env.get_template("404.html").render(
-            site=self.site, scores=self.scores, config=self.site.config, root=self.site.config.base_url,
-            url="404.html", nav=self.nav(), docs=self.docs, charts={}, teams_ordered=self.teams,
-            children=self.children, link=lambda target: self.site.config.base_url + target, title="Not found")
-        self.output.files["404.html"] = html.encode("utf-8")
-        self.output.pages += 1
+        self.page("404.html", "404.html", base=self.site.config.base_url, title="Not found")
 
     def render_feed(self) -> None:
         entries = []
