@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import yaml
 
+from .checkin import quote
 from .config import implicit_cycle, load_config
 from .diagnostics import did_you_mean
 from .documents import KIND_FOLDERS
@@ -157,7 +157,7 @@ def yaml_text(value: str) -> str:
             plain = False
     if plain:
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return quote(value)
 
 
 def _line(key_value: str, comment: str, width: int = 34) -> str:
