@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator import charts
-from generator.model import KPI, Cycle, KeyResult, Objective, Point, Thresholds
-from generator.scoring import KPIStatus, KRScore, ObjectiveScore
+from generator.model.content import KPI, Cycle, KeyResult, Objective, Point, Thresholds
+from generator.model.scoring import KPIStatus, KRScore, ObjectiveScore
 
 CYCLE = Cycle("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31), "Q4 2026")
 AS_OF = dt.date(2026, 11, 22)

@@ -32,9 +32,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.checks import quality_warnings
-from generator.load import load_site
-from generator.scoring import score_site
+from generator.model.checks import quality_warnings
+from generator.model.scoring import score_site
+from generator.reading.load import load_site
 
 TEAMS = ["company", "sales", "marketing", "product", "engineering", "platform", "data", "support",
          "customer-success", "finance"]

@@ -25,12 +25,12 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from bench_load import AS_OF, generate
+from generator.render import Renderer
 
 from generator import charts
-from generator.build import check_site
 from generator.output import write_tree
-from generator.render import Renderer
-from generator.themes import load_theme
+from generator.pipeline import check_site
+from generator.site.themes import load_theme
 
 
 def fresh_altair_chart_ms(sample: int) -> float:

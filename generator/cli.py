@@ -1,16 +1,21 @@
-"""The okr-pages command line: argument parsing and how results are shown, nothing more."""
+"""The okr-pages command line: argument parsing and how results are shown, nothing more.
+
+Every command that cannot go on raises an ``OkrPagesError``; ``main`` catches it once and prints
+``okr-pages: error: <message>``, so no traceback ever reaches a user.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .build import check_and_render, check_site, resolve_as_of, write_output
-from .diagnostics import format_diagnostics
-from .output import OutputError
+from .diagnostics import OkrPagesError, format_diagnostics
+from .pipeline import Checked, UsageError, build_site, check_site, resolve_as_of
 
 
 def _site_dir(value: str) -> Path:
@@ -33,8 +38,10 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, help="output folder (default: SITE_DIR/_site)")
     build_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
     build_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
-    build_cmd.add_argument("--jobs", type=_positive, default=1, metavar="N",
-                           help="render pages in N processes (worth it for sites of thousands of pages)")
+    build_cmd.add_argument("--clean", action="store_true",
+                           help="ignore the build record and rebuild every page (the record is rewritten)")
+    build_cmd.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                           help="processes to render with (default: as many as there are CPUs)")
     build_cmd.add_argument("--base-url", dest="base_url", metavar="PATH",
                            help="path prefix the site is published under; overrides base_url in okr-pages.yaml")
 
@@ -86,44 +93,38 @@ def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``okr-pages`` console script."""
     args = make_parser().parse_args(argv)
-    if args.command in _AUTHORING:
-        return _AUTHORING[args.command](args)
-    as_of = _as_of(args)
-    if as_of is None:
-        return 2
-    if args.command == "check":
-        return _check(args, as_of)
-    return _build(args, as_of)
-
-
-def _as_of(args: argparse.Namespace):
-    """The run's reference date, or None after printing why the arguments cannot be used."""
     try:
-        as_of = resolve_as_of(args.as_of)
-    except ValueError as exc:
-        where = "--as-of: " if args.as_of else ""
-        print(f"okr-pages: error: {where}{exc}", file=sys.stderr)
-        return None
-    if not args.site_dir.is_dir():
-        print(f"okr-pages: error: site folder '{args.site_dir}' not found", file=sys.stderr)
-        return None
+        return _COMMANDS[args.command](args)
+    except OkrPagesError as exc:
+        print(f"okr-pages: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _as_of(args: argparse.Namespace) -> dt.date:
+    """The run's reference date, after checking that the site folder exists."""
+    as_of = resolve_as_of(args.as_of)
+    _require_folder(args.site_dir)
     return as_of
 
 
-def _check(args: argparse.Namespace, as_of) -> int:
-    checked = check_site(args.site_dir, as_of)
+def _require_folder(folder: Path, option: str = "") -> None:
+    if not folder.is_dir():
+        raise UsageError(f"site folder '{folder}' not found{f' (pass {option})' if option else ''}")
+
+
+def _check(args: argparse.Namespace) -> int:
+    checked = check_site(args.site_dir, _as_of(args))
     items = checked.diagnostics.sorted()
     if items:
         print(format_diagnostics(items, args.format))
     elif args.format == "json":
         print("[]")
-    failed = checked.diagnostics.failed(args.strict)
     if args.format == "text":
         print(_summary(checked, "check"), file=sys.stderr)
-    return 1 if failed else 0
+    return 1 if checked.diagnostics.failed(args.strict) else 0
 
 
-def _summary(checked, verb: str) -> str:
+def _summary(checked: Checked, verb: str) -> str:
     errors, warnings = len(checked.diagnostics.errors), len(checked.diagnostics.warnings)
     site = checked.site
     return (f"okr-pages {verb}: {len(site.objectives)} objectives, {len(site.kpis)} KPIs, "
@@ -134,93 +135,71 @@ def _progress(done: int, total: int) -> None:
     print(f"\rrendering {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
-def _build(args: argparse.Namespace, as_of) -> int:
+def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    # --base-url: e.g. configure-pages' base_path in CI; '' is the domain's root
-    checked, output = check_and_render(args.site_dir, as_of, base_url=args.base_url, jobs=args.jobs,
-                                       progress=_progress if sys.stderr.isatty() else None)
+    as_of = _as_of(args)
     out_dir = args.out or args.site_dir / "_site"
-    items = checked.diagnostics.sorted()
+    # --base-url: e.g. configure-pages' base_path in CI; '' is the domain's root
+    overrides = {"base_url": args.base_url} if args.base_url is not None else None
+    built = build_site(args.site_dir, out_dir, as_of, overrides=overrides, strict=args.strict, clean=args.clean,
+                       progress=_progress if sys.stderr.isatty() else None)
+    items = built.checked.diagnostics.sorted()
     if items:
         print(format_diagnostics(items, "text"), file=sys.stderr)
-    if output is None or checked.diagnostics.failed(args.strict):
-        print(_summary(checked, "build") + f"; nothing written, {out_dir} left as it was", file=sys.stderr)
-        return 1
-    try:
-        write_output(output, out_dir)
-    except OutputError as exc:
-        print(f"okr-pages: error: {exc}", file=sys.stderr)
+    if built.written is None:
+        print(_summary(built.checked, "build") + f"; nothing written, {out_dir} left as it was", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
-    print(f"{_summary(checked, 'build')}\nwrote {output.pages} pages ({len(output.files)} files) to {out_dir} "
-          f"in {elapsed:.2f} s (as of {as_of})")
+    how = (f"{built.rendered} of {built.total} files rebuilt, {built.written} changed"
+           + (f", {built.removed} removed" if built.removed else "")) if built.incremental else f"{built.total} files"
+    print(f"{_summary(built.checked, 'build')}\nwrote {out_dir} ({how}) in {elapsed:.2f} s (as of {as_of})")
     return 0
 
 
-def _error(message: str) -> int:
-    print(f"okr-pages: error: {message}", file=sys.stderr)
-    return 1
-
-
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import ServeError, serve
+    from .authoring.serve import serve
 
     as_of = _as_of(args)
-    if as_of is None:
-        return 2
-    try:
-        return serve(args.site_dir, args.port, as_of if args.as_of else None)
-    except ServeError as exc:
-        return _error(str(exc))
+    return serve(args.site_dir, args.port, as_of if args.as_of else None)
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, new_file
+    from .authoring.new import new_file
 
-    if not args.site_dir.is_dir():
-        return _error(f"site folder '{args.site_dir}' not found (pass --site-dir)")
-    try:
-        created = new_file(args.kind, args.site_dir, args.title, cycle=args.cycle, team=args.team,
-                           owner=args.owner, item_id=args.item_id, path=args.path)
-    except ScaffoldError as exc:
-        return _error(str(exc))
+    _require_folder(args.site_dir, "--site-dir")
+    created = new_file(args.kind, args.site_dir, args.title, cycle=args.cycle, team=args.team,
+                       owner=args.owner, item_id=args.item_id, path=args.path)
     print(f"created {created.rel} ({args.kind} '{created.id}'): replace the examples in it, "
           "then run okr-pages check")
     return 0
 
 
 def _checkin(args: argparse.Namespace) -> int:
-    from .checkin import CheckinError, checkin
+    from .authoring.checkin import checkin
 
-    if not args.site_dir.is_dir():
-        return _error(f"site folder '{args.site_dir}' not found (pass --site-dir)")
+    _require_folder(args.site_dir, "--site-dir")
     try:
         added = checkin(args.site_dir, args.target, args.value, date=args.date,
                         confidence=args.confidence, note=args.note)
-    except CheckinError as exc:
-        return _error(str(exc))
     except (OSError, UnicodeDecodeError) as exc:
-        return _error(f"cannot edit the file: {exc}")
+        raise OkrPagesError(f"cannot edit the file: {exc}") from exc
     print(f"{added.rel}:{added.line}: added to {added.target}:")
     print("\n".join(f"  + {line.strip()}" for line in added.text.splitlines()))
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import DiffError, diff_folders
+    from .authoring.diff import diff_folders
 
-    try:
-        print(diff_folders(args.old_dir, args.new_dir))
-    except DiffError as exc:
-        print(f"okr-pages: error: {exc}", file=sys.stderr)
-        return 2
+    print(diff_folders(args.old_dir, args.new_dir))
     return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
     import json
 
-    from .schema import json_schema
+    from .output import write_file
+    from .reading.schema import json_schema
 
     text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
     if args.out is None:
@@ -228,11 +207,14 @@ def _schema(args: argparse.Namespace) -> int:
         return 0
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        return _error(f"cannot write {args.out}: {exc.strerror or exc}")
+        raise OkrPagesError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
+    write_file(args.out, text.encode("utf-8"))
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 
-_AUTHORING = {"serve": _serve, "new": _new, "checkin": _checkin, "diff": _diff, "schema": _schema}
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check, "build": _build, "serve": _serve, "new": _new, "checkin": _checkin, "diff": _diff,
+    "schema": _schema,
+}

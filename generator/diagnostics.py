@@ -1,4 +1,8 @@
-"""Diagnostics are values: collected while reading, shown by the command line."""
+"""Diagnostics are values: collected while reading, shown by the command line.
+
+Also the one error base class, ``OkrPagesError``: a command that cannot go on raises a subclass
+with a message that says what to do, and the command line prints it once, without a traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+
+class OkrPagesError(Exception):
+    """A refused command or an unusable input, with a message that names the fix.
+
+    ``cli.main`` catches it once and prints ``okr-pages: error: <message>``; ``exit_code`` is
+    what the command then returns (2 for unusable arguments, 1 for everything else)."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True, order=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.checkin import checkin
+from generator.authoring.checkin import checkin
 from generator.cli import main
 
 AS_OF = "2026-11-22"

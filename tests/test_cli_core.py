@@ -349,52 +349,6 @@ def test_missing_site_folder_exits_2(tmp_path):
     assert run.stderr.strip() == f"okr-pages: error: site folder '{tmp_path / 'nowhere'}' not found"
 
 
-def test_staging_folders_of_an_interrupted_build_are_cleared(tmp_path):
-    """A build killed mid-write leaves .NAME.new-PID beside the output; the next build removes it."""
-    from generator.output import write_tree
-
-    dead = tmp_path / ".out.new-999999999"  # no process has this id
-    (dead / "api").mkdir(parents=True)
-    (dead / "api" / "okrs.json").write_text("{}")
-    write_tree(tmp_path / "out", {"index.html": b"hello"})
-    assert not dead.exists()
-    assert (tmp_path / "out" / "index.html").read_bytes() == b"hello"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-
-
-def test_a_build_killed_mid_swap_gets_its_previous_site_back(tmp_path):
-    """Killed between moving the old site aside and moving the new one in: the next build restores it."""
-    from generator.output import write_tree
-
-    (tmp_path / ".out.old-999999999").mkdir()
-    (tmp_path / ".out.old-999999999" / ".okr-pages").write_text("built by okr-pages\n")
-    (tmp_path / ".out.old-999999999" / "index.html").write_text("previous")
-    write_tree(tmp_path / "out", {"index.html": b"next"})
-    assert (tmp_path / "out" / "index.html").read_bytes() == b"next"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-
-
-def test_an_interrupt_while_writing_keeps_the_previous_site(tmp_path, monkeypatch):
-    from pathlib import Path
-
-    from generator import output
-
-    output.write_tree(tmp_path / "out", {"index.html": b"previous"})
-    real = Path.write_bytes
-
-    def interrupted(self, data):
-        if self.name == "index.html":
-            raise KeyboardInterrupt
-        return real(self, data)
-
-    monkeypatch.setattr(Path, "write_bytes", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        output.write_tree(tmp_path / "out", {"index.html": b"next"})
-    monkeypatch.undo()
-    assert (tmp_path / "out" / "index.html").read_bytes() == b"previous"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-
-
 def test_out_below_a_file_is_a_clear_error(tmp_path, cli, acme):
     (tmp_path / "afile").write_text("x")
     run = cli("build", acme, "--out", tmp_path / "afile" / "site", "--as-of", "2026-11-15")

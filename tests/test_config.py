@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from generator.config import implicit_cycle, load_config
-from generator.load import load_site
-from generator.model import Bands, Config, Cycle, PaceLimits, Team
-from generator.scoring import score_site
+from generator.model.content import Bands, Config, Cycle, PaceLimits, Team
+from generator.model.scoring import score_site
+from generator.reading.config import implicit_cycle, load_config
+from generator.reading.load import load_site
 
 
 def d(text: str) -> dt.date:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.checks import quality_warnings
-from generator.load import load_site
-from generator.scoring import score_site
+from generator.model.checks import quality_warnings
+from generator.model.scoring import score_site
+from generator.reading.load import load_site
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 11, 22)
@@ -31,7 +31,7 @@ def test_example_checks_clean_with_no_errors_and_no_warnings(cli):
 def test_example_model_has_no_problems(example):
     loaded, scores = example
     assert [d.text() for d in loaded.problems] == []
-    assert [d.text() for d in quality_warnings(loaded.site, scores)] == []
+    assert [d.text() for d in quality_warnings(scores)] == []
 
 
 def test_example_teams_form_a_tree(example):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.authoring.new import new_file
 from generator.cli import main
-from generator.scaffold import new_file
 
 AS_OF = "2026-11-22"
 CONFIG = """\

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.documents import split_front_matter
-from generator.schema import json_schema
+from generator.reading.documents import split_front_matter
+from generator.reading.schema import json_schema
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = sorted((REPO / "content").rglob("*.md"))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.model import (
+from generator.model.content import (
     KPI,
     Bands,
     CheckIn,
@@ -23,7 +23,7 @@ from generator.model import (
     Team,
     Thresholds,
 )
-from generator.scoring import (
+from generator.model.scoring import (
     current_cycle,
     expected_progress,
     grade,
@@ -201,15 +201,15 @@ def test_team_score_is_mean_of_its_own_objectives_in_current_cycle():
     ]
     scores = score_site(make_site(objectives), AS_OF)
     assert scores.current_cycle == "2026-Q4"
-    assert scores.teams["sales"] == 0.75  # (1.0 + 0.5) / 2; the Q3 objective does not count
-    assert scores.teams["cs"] is None  # no objective in the current cycle
+    assert scores.teams["sales"].score == 0.75  # (1.0 + 0.5) / 2; the Q3 objective does not count
+    assert scores.teams["cs"].score is None  # no objective in the current cycle
 
 
 def test_team_score_excludes_child_teams_objectives():
     site = Site(Config(), {"2026-Q4": Q4}, {"company": Team("company", "C"), "sales": Team("sales", "S", "company")},
                 {"a": objective("a", [_done("x", True), _done("y", True)], team="sales")}, {}, ())
     scores = score_site(site, AS_OF)
-    assert scores.teams == {"company": None, "sales": 1.0}  # "its own objectives" only
+    assert {t: r.score for t, r in scores.teams.items()} == {"company": None, "sales": 1.0}  # "its own objectives" only
 
 
 def test_cycle_score_is_mean_of_all_its_objectives():
@@ -220,12 +220,12 @@ def test_cycle_score_is_mean_of_all_its_objectives():
         objective("d", [_done("x", True), _done("y", False)], cycle="2026-Q3"),  # 0.5
     ]
     scores = score_site(make_site(objectives), AS_OF)
-    assert scores.cycles["2026-Q4"] == 0.5  # (1.0 + 0.5 + 0.0) / 3
-    assert scores.cycles["2026-Q3"] == 0.5  # the only Q3 objective
+    assert scores.cycles["2026-Q4"].score == 0.5  # (1.0 + 0.5 + 0.0) / 3
+    assert scores.cycles["2026-Q3"].score == 0.5  # the only Q3 objective
 
 
 def test_cycle_with_no_objectives_has_no_score():
-    assert score_site(make_site([]), AS_OF).cycles == {"2026-Q3": None, "2026-Q4": None}
+    assert {c: r.score for c, r in score_site(make_site([]), AS_OF).cycles.items()} == {"2026-Q3": None, "2026-Q4": None}
 
 
 # --- grade -----------------------------------------------------------------------------------
@@ -449,7 +449,7 @@ def test_unhealthy_kpi_not_read_is_a_signal():
     churn = kpi(series=UNHEALTHY, thresholds=DOWN_T)
     scores = score_site(make_site(kpis=[churn]), AS_OF)
     assert scores.kpis["churn"].health == "unhealthy"
-    assert scores.signals == ("churn",)
+    assert [k.id for k in scores.signals] == ["churn"]
     assert scores.kpis["churn"].signal_reason == "unhealthy"
 
 
@@ -464,7 +464,7 @@ def test_kpi_read_by_current_cycle_kr_is_not_a_signal():
 def test_kpi_read_only_by_past_cycle_kr_is_still_a_signal():
     churn = kpi(series=UNHEALTHY, thresholds=DOWN_T)
     obj = objective("o", [numeric(10, 5, kpi="churn", kr_id="cut"), _done("y", False)], cycle="2026-Q3")
-    assert score_site(make_site([obj], kpis=[churn]), AS_OF).signals == ("churn",)
+    assert score_site(make_site([obj], kpis=[churn]), AS_OF).signals[0].id == "churn"
 
 
 def test_three_wrong_way_steps_is_a_signal_even_when_healthy():
@@ -474,7 +474,7 @@ def test_three_wrong_way_steps_is_a_signal_even_when_healthy():
     fine = kpi("fine", series=[("2026-09-01", 4), ("2026-10-01", 4.5), ("2026-11-01", 5)], thresholds=DOWN_T)
     scores = score_site(make_site(kpis=[support, fine]), AS_OF)
     assert scores.kpis["support"].health == "healthy"
-    assert scores.signals == ("support",)  # "fine" has only two rising steps
+    assert [k.id for k in scores.signals] == ["support"]  # "fine" has only two rising steps
     assert scores.kpis["support"].signal_reason == "worsening"
     assert scores.kpis["fine"].signal_reason is None
 

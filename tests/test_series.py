@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.load import load_site
-from generator.model import Point
+from generator.model.content import Point
+from generator.reading.load import load_site
 
 
 def p(date: str, value: float) -> Point:

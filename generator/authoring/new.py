@@ -9,17 +9,18 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .checkin import quote
-from .config import implicit_cycle, load_config
-from .diagnostics import did_you_mean
-from .documents import KIND_FOLDERS
-from .load import load_site, slugify
-from .model import Config, Site
+from ..diagnostics import OkrPagesError, did_you_mean
+from ..model.content import Config, Site
+from ..reading.config import implicit_cycle, load_config
+from ..reading.documents import KIND_FOLDERS
+from ..reading.links import slugify
+from ..reading.load import load_site
+from .yamledit import quote
 
 _FOLDER: dict[str, str] = {kind: folder for folder, kind in KIND_FOLDERS.items()}  # objective → okrs
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(OkrPagesError):
     """A refused ``new``; the message says why and how to fix it."""
 
 

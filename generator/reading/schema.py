@@ -1,7 +1,8 @@
 """Every field of front matter and of okr-pages.yaml, declared once.
 
 The reader in ``fields.py`` validates against these declarations, and
-``json_schema()`` turns them into the JSON Schema that editors use.
+``json_schema()`` turns them into the JSON Schema that editors use; both take what a type
+means from the one table in ``fieldtypes.py``.
 """
 
 from __future__ import annotations
@@ -9,13 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-FieldType = str  # text | id | path_id | number | fraction | positive | date | bool | choice | records | record | series
-
-# Ids become URL paths: letters, digits, '-', '_' and '.', each part starting with a letter or digit
-# (so no '..', no leading '/', no spaces); path ids may have several parts separated by '/'.
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-PATH_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*$"
-NUMBER_LIMIT = 1e15  # larger magnitudes are typos, and would overflow the arithmetic of scoring
+from .fieldtypes import TYPES, FieldType
 
 
 @dataclass(frozen=True)
@@ -29,9 +24,9 @@ class Field:
     fields: dict[str, Field] = field(default_factory=dict)  # for record and records
 
 
-def _f(type_: FieldType, doc: str, required: bool = False, choices: tuple[str, ...] = (),
+def _f(type_: str, doc: str, required: bool = False, choices: tuple[str, ...] = (),
        fields: dict[str, Field] | None = None) -> Field:
-    return Field(type_, doc, required, choices, fields or {})
+    return Field(TYPES[type_], doc, required, choices, fields or {})
 
 
 KIND = _f("choice", "What this file is; by default taken from its top folder.",
@@ -145,28 +140,14 @@ CONFIG: dict[str, Field] = {
 
 def _json_schema_of(spec: Field) -> dict[str, Any]:
     doc = {"description": spec.doc}
-    if spec.type == "text":
-        return {**doc, "type": ["string", "number"]}
-    if spec.type in ("id", "path_id"):
-        pattern = ID_PATTERN if spec.type == "id" else PATH_ID_PATTERN
-        return {**doc, "type": ["string", "number"], "pattern": pattern}
-    if spec.type == "number":
-        return {**doc, "type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT}
-    if spec.type == "fraction":
-        return {**doc, "type": "number", "minimum": 0, "maximum": 1}
-    if spec.type == "positive":
-        return {**doc, "type": "number", "exclusiveMinimum": 0, "maximum": NUMBER_LIMIT}
-    if spec.type == "bool":
-        return {**doc, "type": "boolean"}
-    if spec.type == "date":
-        return {**doc, "type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
-    if spec.type == "choice":
+    kind = spec.type.name
+    if kind == "choice":
         return {**doc, "enum": list(spec.choices)}
-    if spec.type == "record":
+    if kind == "record":
         return {**doc, **record_schema(spec.fields)}
-    if spec.type == "records":
+    if kind == "records":
         return {**doc, "type": "array", "items": record_schema(spec.fields)}
-    if spec.type == "series":
+    if kind == "series":
         point = {"type": "object", "required": ["date", "value"], "additionalProperties": False,
                  "properties": {"date": _json_schema_of(CHECKIN["date"]),
                                 "value": {"type": "number"}}}
@@ -175,7 +156,7 @@ def _json_schema_of(spec: Field) -> dict[str, Any]:
             {"type": "object", "additionalProperties": {"type": "number"}},
             {"type": "array", "items": point},
         ]}
-    raise ValueError(f"unknown field type {spec.type}")
+    return {**doc, **spec.type.json}
 
 
 def record_schema(fields: dict[str, Field]) -> dict[str, Any]:

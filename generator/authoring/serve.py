@@ -1,18 +1,15 @@
 """``okr-pages serve``: build, serve on 127.0.0.1, rebuild on save and reload open pages.
 
-Files are watched with watchfiles (inotify and friends, not polling). Pages get
-a small script at serve time (the templates are untouched) that listens on the
-Server-Sent Events endpoint ``/__livereload``: it reloads after a good build and
-shows the diagnostics over the page after a failed one, while the server keeps
-serving the last good build.
+Files are watched with watchfiles (inotify and friends, not polling). Each save runs the same
+pipeline as ``okr-pages build``, with the build record kept in memory, so only the changed files
+are read again and only the pages whose inputs changed are rendered. The HTTP side is in
+``livereload``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
-import io
 import json
 import os
 import shutil
@@ -22,72 +19,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import watchfiles
 
-from .build import check_and_render, resolve_as_of, write_output
-from .config import CONFIG_NAME, load_config
-from .diagnostics import format_diagnostics
-from .output import OutputError
-
-EVENTS_PATH = "/__livereload"
-SCRIPT_PATH = "/__livereload.js"
-STATUS_PATH = "/__status"
-KEEPALIVE_SECONDS = 10.0
-
-# Served as a file of its own so that a Content-Security-Policy of 'self' still allows it.
-LIVERELOAD_JS = """\
-(function () {
-  "use strict";
-  var me = document.currentScript;
-  var version = me ? me.getAttribute("data-version") : null;
-  var id = "okr-pages-build-errors";
-  function clear() { var old = document.getElementById(id); if (old) { old.remove(); } }
-  function show(status) {
-    clear();
-    var box = document.createElement("div");
-    box.id = id;
-    box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-      "background:rgba(20,20,20,.92);color:#fff;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace";
-    var title = document.createElement("h2");
-    title.textContent = "okr-pages: the build failed; this page shows the last good build";
-    title.style.cssText = "margin:0 0 1rem;font:bold 18px/1.3 system-ui,sans-serif;color:#ff8a80";
-    box.appendChild(title);
-    var list = document.createElement("ul");
-    list.style.cssText = "margin:0;padding-left:1.2rem";
-    status.messages.forEach(function (line) {
-      var item = document.createElement("li");
-      item.textContent = line;
-      list.appendChild(item);
-    });
-    box.appendChild(list);
-    var hint = document.createElement("p");
-    hint.textContent = "Fix the file and save: the page reloads by itself.";
-    hint.style.cssText = "margin-top:1rem;color:#ccc;font-family:system-ui,sans-serif";
-    box.appendChild(hint);
-    document.body.appendChild(box);
-  }
-  function update(status) {
-    if (!status.ok) { show(status); return; }
-    if (String(status.version) !== version) { window.location.reload(); return; }
-    clear();
-  }
-  if (!window.EventSource) { return; }
-  var source = new EventSource("__EVENTS__");
-  source.addEventListener("status", function (event) { update(JSON.parse(event.data)); });
-})();
-""".replace("__EVENTS__", EVENTS_PATH)
-
-NOT_FOUND_HTML = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Not found · okr-pages serve</title></head>
-<body><h1>Not found</h1><p>{path} is not part of the site{why}.</p>
-<p><a href="/">Home</a></p></body></html>
-"""
+from ..diagnostics import OkrPagesError, format_diagnostics
+from ..pipeline import BuildState, build_site, resolve_as_of
+from ..reading.config import CONFIG_NAME, load_config
+from .livereload import make_handler
 
 
 @dataclasses.dataclass
@@ -116,6 +57,7 @@ class LiveSite:
         self.changed = threading.Condition()
         self.stopping = threading.Event()
         self._build_lock = threading.Lock()
+        self.state = BuildState()
 
     def rebuild(self, reason: str = "") -> Status:
         """Check and build; a failure keeps the last good output and reports the diagnostics."""
@@ -128,7 +70,7 @@ class LiveSite:
                 self.log(f"okr-pages: error: build failed{why}: {len(errors)} error(s); "
                          "still serving the last good build")
             else:
-                self.log(f"built {count} files in {time.perf_counter() - started:.2f} s{why}, as of {as_of}")
+                self.log(f"built in {time.perf_counter() - started:.2f} s{why} ({count} files changed), as of {as_of}")
             with self.changed:
                 old = self.status
                 self.status = Status(old.version + (0 if errors else 1), old.generation + 1, not errors, errors)
@@ -139,19 +81,19 @@ class LiveSite:
         """(error lines, files written); diagnostics are printed here, as ``okr-pages build`` does."""
         try:
             # served from the root, whatever base_url says
-            checked, output = check_and_render(self.site_dir, as_of, base_url="/")
-            items = checked.diagnostics.sorted()
+            built = build_site(self.site_dir, self.out_dir, as_of, overrides={"base_url": "/"}, state=self.state)
+            items = built.checked.diagnostics.sorted()
             if items:
                 self.log(format_diagnostics(items, "text"))
             errors = [d for d in items if d.severity == "error"]
-            if errors or output is None:
+            if errors or built.written is None:
                 return format_diagnostics(errors, "text").splitlines(), 0
-            write_output(output, self.out_dir)
-            return [], len(output.files)
-        except OutputError as exc:
+            return [], built.written
+        except OkrPagesError as exc:
             problem = f"cannot write the site: {exc}"
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the server: report it, keep serving
             problem = f"internal error while building: {type(exc).__name__}: {exc} (please report it)"
+        self.state.record = None  # after a failure half way, the next build starts cold
         self.log(problem)
         return [problem], 0
 
@@ -227,91 +169,7 @@ def _describe(changes: set[tuple[watchfiles.Change, str]], site_dir: Path) -> st
     return f"{shown} changed"
 
 
-def _inject(page: bytes, version: int) -> bytes:
-    """Add the live-reload script before </body> (or at the end when there is none)."""
-    tag = f'<script src="{SCRIPT_PATH}" data-version="{version}"></script>'.encode()
-    at = page.lower().rfind(b"</body>")
-    return page[:at] + tag + page[at:] if at >= 0 else page + tag
-
-
-def make_handler(live: LiveSite) -> type[SimpleHTTPRequestHandler]:
-    """A request handler serving the output folder, the script, the status and the event stream."""
-
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(live.out_dir), **kwargs)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # one line per request would bury the build messages
-
-        def end_headers(self) -> None:
-            self.send_header("Cache-Control", "no-store")
-            super().end_headers()
-
-        def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]
-            if path == EVENTS_PATH:
-                self._events()
-            elif path == SCRIPT_PATH:
-                self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", LIVERELOAD_JS.encode())
-            elif path == STATUS_PATH:
-                self._send(HTTPStatus.OK, "application/json", live.status.json().encode())
-            else:
-                super().do_GET()
-
-        def send_head(self) -> Any:
-            path = self.translate_path(self.path)
-            request_path = self.path.split("?", 1)[0].split("#", 1)[0]
-            if os.path.isdir(path) and request_path.endswith("/"):
-                path = os.path.join(path, "index.html")
-            if path.endswith((".html", ".htm")) and os.path.isfile(path):
-                try:
-                    page = Path(path).read_bytes()
-                except OSError:
-                    page = None
-                if page is not None:
-                    return self._head(HTTPStatus.OK, "text/html; charset=utf-8",
-                                      _inject(page, live.status.version))
-            if not os.path.exists(path) and not os.path.isdir(self.translate_path(self.path)):
-                why = "" if live.status.ok else " (the last build failed)"
-                page = NOT_FOUND_HTML.format(path=html.escape(request_path), why=why).encode()
-                return self._head(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8",
-                                  _inject(page, live.status.version))
-            return super().send_head()
-
-        def _head(self, code: HTTPStatus, content_type: str, body: bytes) -> io.BytesIO:
-            self.send_response(code)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
-
-        def _send(self, code: HTTPStatus, content_type: str, body: bytes) -> None:
-            stream = self._head(code, content_type, body)
-            if self.command != "HEAD":
-                self.wfile.write(stream.getvalue())
-
-        def _events(self) -> None:
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            seen = -1
-            try:
-                while not live.stopping.is_set():
-                    status = live.wait(seen, KEEPALIVE_SECONDS) if seen >= 0 else live.status
-                    if status.generation != seen:
-                        seen = status.generation
-                        self.wfile.write(f"event: status\ndata: {status.json()}\n\n".encode())
-                    else:
-                        self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the page was closed
-
-    return Handler
-
-
-class ServeError(Exception):
+class ServeError(OkrPagesError):
     """The server cannot start (port in use, and the like)."""
 
 

@@ -1,17 +1,22 @@
-"""okr-pages.yaml → Config, validated in one place; every field optional."""
+"""okr-pages.yaml → Config, validated in one place; every field optional.
+
+Command-line overrides (``build --base-url``, ``serve`` serving from the root) go through the
+same reading as the file, so a loaded site never needs patching afterwards.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
-from .diagnostics import Diagnostic, did_you_mean
-from .documents import parse_yaml, read_text
+from ..diagnostics import Diagnostic, did_you_mean
+from ..model.content import Bands, Config, Cycle, PaceLimits, Team
+from .documents import decode_text
 from .fields import Record, Source, read_record
-from .model import Bands, Config, Cycle, PaceLimits, Site, Team
 from .schema import CONFIG
+from .yamlnodes import parse_yaml
 
 CONFIG_NAME = "okr-pages.yaml"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -21,16 +26,22 @@ _YEAR = re.compile(r"^(\d{4})$")
 
 def implicit_cycle(cycle_id: str) -> Cycle | None:
     """Calendar cycles understood from their ids: 2026-Q4, 2026-H1, 2026."""
-    if match := _QUARTER.match(cycle_id):
+    if (match := _QUARTER.match(cycle_id)) and _year_ok(int(match[1])):
         year, quarter = int(match[1]), int(match[2])
         return Cycle(cycle_id, dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter))
-    if match := _HALF.match(cycle_id):
+    if (match := _HALF.match(cycle_id)) and _year_ok(int(match[1])):
         year, half = int(match[1]), int(match[2])
         return Cycle(cycle_id, dt.date(year, 6 * half - 5, 1), _month_end(year, 6 * half))
     if match := _YEAR.match(cycle_id):
         year = int(match[1])
-        return Cycle(cycle_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        if _year_ok(year):
+            return Cycle(cycle_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
     return None
+
+
+def _year_ok(year: int) -> bool:
+    """Calendar cycles from 1 to 9998: the day after the cycle must still be a date."""
+    return 1 <= year < dt.MAXYEAR
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -38,12 +49,35 @@ def _month_end(year: int, month: int) -> dt.date:
     return first_of_next - dt.timedelta(days=1)
 
 
-def load_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
-    """Read okr-pages.yaml if present; defaults for everything it leaves out."""
+def load_config(site_dir: Path, overrides: dict[str, str] | None = None) -> tuple[Config, list[Diagnostic]]:
+    """Read okr-pages.yaml if present; defaults for everything it leaves out.
+
+    ``overrides`` replace fields after reading (``base_url`` from ``build --base-url``)."""
+    config, problems = _read_config(site_dir)
+    for key, value in (overrides or {}).items():
+        if key == "base_url":
+            config = _replace(config, base_url=_base_url(value))
+        else:
+            raise ValueError(f"no command-line override for '{key}'")
+    return config, problems
+
+
+def _replace(config: Config, **changes: object) -> Config:
+    import dataclasses
+
+    return dataclasses.replace(config, **changes)  # type: ignore[arg-type]
+
+
+def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
     path = site_dir / CONFIG_NAME
     if not path.exists():
         return Config(), []
-    text, problem = read_text(path, CONFIG_NAME)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Config(), [Diagnostic(CONFIG_NAME, 1, 1, "error", "", f"cannot read file: {exc.strerror}",
+                                     "check the file's permissions")]
+    text, problem = decode_text(data, CONFIG_NAME)
     if text is None:
         return Config(), [problem] if problem else []
     node, problem = parse_yaml(text, CONFIG_NAME)
@@ -58,7 +92,7 @@ def load_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
     config = Config(
         title=record.get("title", "OKRs"),
         base_url=_base_url(record.get("base_url", "/")),
-        content_dir=record.get("content_dir", "content"),
+        content_dir=_content_dir(src, record, site_dir),
         cycles=_cycles(src, record.get("cycles", [])),
         teams=_teams(src, record.get("teams", [])),
         bands=_bands(src, record.get("scoring")),
@@ -69,14 +103,22 @@ def load_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
     return config, src.problems
 
 
+def _content_dir(src: Source, record: Record, site_dir: Path) -> str:
+    """The content folder, which must stay inside the site folder: whatever it holds is published."""
+    value = record.get("content_dir", "content")
+    site = os.path.realpath(site_dir)
+    target = os.path.realpath(os.path.join(site, value))
+    if target == site or not target.startswith(site + os.sep):
+        src.error(record.node_of("content_dir"), "content_dir",
+                  f"content folder '{value}' is outside the site folder",
+                  "name a folder inside the site folder, such as content")
+        return "content"
+    return value
+
+
 def _base_url(value: str) -> str:
     value = "/" + value.strip("/") + "/"
     return "/" if value == "//" else value
-
-
-def with_base_url(site: Site, base_url: str) -> Site:
-    """The site with another base_url (``build --base-url``; ``serve`` uses '/'); '' means '/'."""
-    return dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=_base_url(base_url)))
 
 
 def _cycles(src: Source, items: list[Record]) -> tuple[Cycle, ...]:

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, did_you_mean
-from .documents import read_text
-from .fields import (
-    INVALID,
-    Source,
-    describe,
-    mapping_items,
-    parse_date_text,
-    parse_number_text,
-    read_date,
-    read_record,
-    read_scalar,
-)
-from .model import Point
+from ..diagnostics import Diagnostic, did_you_mean
+from ..model.content import Point
+from .documents import decode_text
+from .fields import INVALID, Source, mapping_items, read_date, read_record, read_scalar
+from .fieldtypes import TYPES, describe, parse_date_text, parse_number_text
 from .schema import CHECKIN, Field
 
-_VALUE = Field("number", "value")
-_POINT = {"date": CHECKIN["date"], "value": Field("number", "The value.", required=True)}
+_VALUE = Field(TYPES["number"], "value")
+_POINT = {"date": CHECKIN["date"], "value": Field(TYPES["number"], "The value.", required=True)}
 
 
 def read_inline(src: Source, node: Any, path: str) -> list[tuple[Point, Any]]:
@@ -66,16 +55,12 @@ def check_dates(src: Source, points: list[tuple[Point, Any]], path: str) -> tupl
     return tuple(sorted(unique.values(), key=lambda p: p.date))
 
 
-def read_csv(csv_path: Path, site_dir: Path, columns: dict[str, str] | None,
+def read_csv(data: bytes, rel: str, columns: dict[str, str] | None,
              problems: list[Diagnostic], ref: Source, ref_node: Any, path: str,
              column_nodes: dict[str, Any] | None = None) -> tuple[Point, ...]:
-    """Points from a CSV with a header row; the first two columns unless ``columns`` names them."""
-    rel = os.path.relpath(csv_path, site_dir).replace(os.sep, "/")
-    if not csv_path.is_file():
-        ref.error(ref_node, path, f"CSV file '{rel}' not found",
-                  "put the CSV beside the KPI file and give its name, e.g. series: churn.csv")
-        return ()
-    text, problem = read_text(csv_path, rel)
+    """Points from a CSV's bytes (``rel``: its path in messages), with a header row; the first two
+    columns unless ``columns`` names them."""
+    text, problem = decode_text(data, rel)
     if text is None:
         if problem:
             problems.append(problem)

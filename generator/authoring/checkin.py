@@ -1,10 +1,8 @@
 """``okr-pages checkin``: add one dated value to a key result or a KPI, editing the file's text minimally.
 
-The file is never re-serialised. The YAML nodes (with their line and column)
-say where the list or mapping ends; one line in the style of its neighbours is
-inserted there (or a row appended to the CSV), so comments, quoting and layout
-survive and the git diff is a line or two. Everything is validated before
-anything is written, and the edited text is read back before it replaces the file.
+The line goes where ``yamledit`` says the list or mapping ends, in the style of its neighbours
+(or a row is appended to the CSV), so the git diff is a line or two. Everything is validated
+before anything is written, and the edited text is read back before it replaces the file.
 """
 
 from __future__ import annotations
@@ -12,30 +10,38 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .diagnostics import did_you_mean
-from .documents import parse_front
-from .fields import Source, is_null, parse_date_text, parse_number_text, read_value, scalar_value
-from .load import load_site, slugify
-from .model import KPI, KeyResult, Number, Objective, Site
-from .schema import KEY_RESULT
-from .series import check_dates, read_csv, read_inline
+from ..diagnostics import OkrPagesError, did_you_mean
+from ..model.content import KPI, KeyResult, Number, Objective, Site
+from ..reading.documents import parse_front
+from ..reading.fields import Source, read_value
+from ..reading.fieldtypes import parse_date_text, parse_number_text, scalar_value
+from ..reading.links import slugify
+from ..reading.load import load_site
+from ..reading.schema import KEY_RESULT
+from ..reading.series import check_dates, read_csv, read_inline
+from ..reading.yamlnodes import is_null, value_of
+from .yamledit import (
+    TextFile,
+    add_key,
+    append_entry,
+    append_item,
+    front_of,
+    key_node_of,
+    quote,
+    yaml_number,
+)
 
 _MONTH_TEXT = re.compile(r"^\d{4}-\d{2}$")
-_NULL = "tag:yaml.org,2002:null"
 
 
-class CheckinError(Exception):
+class CheckinError(OkrPagesError):
     """A refused check-in; the message says why and how to fix it."""
 
 
@@ -57,31 +63,6 @@ class _Request:
     month: bool | None  # True when --date was a month, False a day, None when not given
     confidence: Number | None
     note: str | None
-
-
-@dataclass
-class _File:
-    """A text file split into lines, keeping its BOM and line endings so unchanged bytes stay unchanged."""
-
-    path: Path
-    bom: str
-    newline: str
-    lines: list[str]
-
-    @classmethod
-    def read(cls, path: Path) -> _File:
-        text = path.read_bytes().decode("utf-8")
-        bom = "\ufeff" if text.startswith("\ufeff") else ""
-        text = text[len(bom):]
-        newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
-        return cls(path, bom, newline, text.split(newline))
-
-    def text(self, lines: list[str] | None = None) -> str:
-        return self.bom + self.newline.join(self.lines if lines is None else lines)
-
-    def normalised(self, lines: list[str]) -> str:
-        """The text as the loader sees it: no BOM, LF line ends."""
-        return "\n".join(lines)
 
 
 def checkin(site_dir: Path, target: str, value: str, date: str | None = None, confidence: str | None = None,
@@ -122,19 +103,7 @@ def _parse_request(value: str, date: str | None, confidence: str | None, note: s
                                "(write it as a fraction: 0.7 means 70%)")
     if note is not None and not note.strip():
         note = None
-    return _Request(number, format_number(number), when, month, level, note)
-
-
-def format_number(value: Number) -> str:
-    """A number as YAML 1.1 reads it back as a number: no exponent (PyYAML reads '1e-05' as text)."""
-    if isinstance(value, int):
-        return str(value)
-    text = repr(value)
-    if "e" in text or "E" in text:
-        text = format(Decimal(text), "f")
-        if "." not in text:
-            text += ".0"
-    return text
+    return _Request(number, yaml_number(number), when, month, level, note)
 
 
 # -- resolving the id ---------------------------------------------------------------------------
@@ -196,10 +165,10 @@ def _add_to_key_result(site_dir: Path, site: Site, objective: Objective, kr: Key
     if cycle is not None and not cycle.start <= date <= cycle.end:
         raise CheckinError(f"check-in date {date} is outside cycle {cycle.id} ({cycle.start} to {cycle.end}) "
                            "(pass --date with a day inside the cycle)")
-    file = _File.read(site_dir / objective.source)
-    front, offset = _front(file, objective.source)
+    file = TextFile.read(site_dir / objective.source)
+    front, offset = front_of(file, objective.source)
     kr_node = _kr_node(front, kr.id)
-    checkins = _value_of(kr_node, "checkins")
+    checkins = value_of(kr_node, "checkins")
     existing = _checkin_dates(checkins)
     if date in existing:
         raise CheckinError(f"key result '{target}' already has a check-in dated {date} "
@@ -207,16 +176,16 @@ def _add_to_key_result(site_dir: Path, site: Site, objective: Objective, kr: Key
                            "another --date)")
     item = {"date": date.isoformat(), "value": request.value_text}
     if request.confidence is not None:
-        item["confidence"] = format_number(request.confidence)
+        item["confidence"] = yaml_number(request.confidence)
     if request.note is not None:
         item["note"] = quote(request.note)
     if checkins is None or is_null(checkins):
-        lines, first = _add_key(file.lines, kr_node, checkins, offset, "checkins", item)
+        lines, first = add_key(file.lines, kr_node, checkins, offset, "checkins", item)
     else:
         if not isinstance(checkins, yaml.SequenceNode):
             raise CheckinError(f"{objective.source}:{checkins.start_mark.line + offset + 1}: checkins is not "
                                "a list (fix it, then run okr-pages check)")
-        lines, first = _append_item(file.lines, checkins, offset, item, _key_node(kr_node, "checkins"))
+        lines, first = append_item(file.lines, checkins, offset, item, key_node_of(kr_node, "checkins"))
     _verify_key_result(file, lines, objective.source, kr.id, date, request.value)
     return _write(file, lines, objective.source, first, target)
 
@@ -225,7 +194,7 @@ def _checkin_dates(checkins: Any) -> dict[dt.date, int]:
     found: dict[dt.date, int] = {}
     if isinstance(checkins, yaml.SequenceNode):
         for item in checkins.value:
-            date_node = _value_of(item, "date") if isinstance(item, yaml.MappingNode) else None
+            date_node = value_of(item, "date") if isinstance(item, yaml.MappingNode) else None
             if isinstance(date_node, yaml.ScalarNode):
                 date = parse_date_text(str(date_node.value).strip())
                 if date is not None:
@@ -234,11 +203,11 @@ def _checkin_dates(checkins: Any) -> dict[dt.date, int]:
 
 
 def _kr_node(front: yaml.MappingNode, kr_id: str) -> yaml.MappingNode:
-    krs = _value_of(front, "key_results")
+    krs = value_of(front, "key_results")
     for item in krs.value if isinstance(krs, yaml.SequenceNode) else []:
         if not isinstance(item, yaml.MappingNode):
             continue
-        id_node, title_node = _value_of(item, "id"), _value_of(item, "title")
+        id_node, title_node = value_of(item, "id"), value_of(item, "title")
         item_id = str(id_node.value) if isinstance(id_node, yaml.ScalarNode) and not is_null(id_node) else None
         if item_id is None and isinstance(title_node, yaml.ScalarNode):
             item_id = slugify(str(title_node.value)) or "key-result"
@@ -247,7 +216,7 @@ def _kr_node(front: yaml.MappingNode, kr_id: str) -> yaml.MappingNode:
     raise CheckinError(f"key result '{kr_id}' not found in the file's front matter (run okr-pages check)")
 
 
-def _verify_key_result(file: _File, lines: list[str], rel: str, kr_id: str, date: dt.date,
+def _verify_key_result(file: TextFile, lines: list[str], rel: str, kr_id: str, date: dt.date,
                        value: Number) -> None:
     """Read the edited text back: the new check-in is there, and nothing else in the KR changed."""
     before = _read_checkins(file.normalised(file.lines), rel, kr_id)
@@ -260,7 +229,7 @@ def _read_checkins(text: str, rel: str, kr_id: str) -> list[tuple[dt.date, Any]]
     node, offset, problem = parse_front(text, rel)
     if problem or node is None:
         return None
-    checkins = _value_of(_kr_node(node, kr_id), "checkins")
+    checkins = value_of(_kr_node(node, kr_id), "checkins")
     if checkins is None or is_null(checkins):
         return []
     src = Source(rel, offset)
@@ -273,9 +242,9 @@ def _read_checkins(text: str, rel: str, kr_id: str) -> list[tuple[dt.date, Any]]
 # -- KPIs ---------------------------------------------------------------------------------------
 
 def _add_to_kpi(site_dir: Path, kpi: KPI, request: _Request, today: dt.date) -> Added:
-    file = _File.read(site_dir / kpi.source)
-    front, offset = _front(file, kpi.source)
-    series = _value_of(front, "series")
+    file = TextFile.read(site_dir / kpi.source)
+    front, offset = front_of(file, kpi.source)
+    series = value_of(front, "series")
     if series is None:
         raise CheckinError(f"KPI '{kpi.id}' has no series: in {kpi.source} (add one, then run okr-pages check)")
     if kpi.series_file is not None:
@@ -285,11 +254,11 @@ def _add_to_kpi(site_dir: Path, kpi: KPI, request: _Request, today: dt.date) -> 
     _refuse_taken(kpi, date, month_style, kpi.source)
     date_text = f"{date:%Y-%m}" if month_style else date.isoformat()
     if isinstance(series, yaml.MappingNode):
-        lines, first = _append_entry(file.lines, series, offset, date_text, request.value_text,
-                                     _key_node(front, "series"))
+        lines, first = append_entry(file.lines, series, offset, date_text, request.value_text,
+                                     key_node_of(front, "series"))
     elif isinstance(series, yaml.SequenceNode):
-        lines, first = _append_item(file.lines, series, offset, {"date": date_text, "value": request.value_text},
-                                    _key_node(front, "series"))
+        lines, first = append_item(file.lines, series, offset, {"date": date_text, "value": request.value_text},
+                                    key_node_of(front, "series"))
     else:
         raise CheckinError(f"{kpi.source}: series is not a mapping, a list or a CSV file name "
                            "(fix it, then run okr-pages check)")
@@ -314,7 +283,7 @@ def _month_style(series: Any) -> bool:
         return isinstance(key, yaml.ScalarNode) and bool(_MONTH_TEXT.match(str(key.value).strip()))
     if isinstance(series, yaml.SequenceNode) and series.value:
         item = series.value[-1]
-        date = _value_of(item, "date") if isinstance(item, yaml.MappingNode) else None
+        date = value_of(item, "date") if isinstance(item, yaml.MappingNode) else None
         return isinstance(date, yaml.ScalarNode) and bool(_MONTH_TEXT.match(str(date.value).strip()))
     return False
 
@@ -324,7 +293,7 @@ def _read_series(text: str, rel: str) -> list[tuple[dt.date, Any]] | None:
     if problem or node is None:
         return None
     src = Source(rel, offset)
-    points = check_dates(src, read_inline(src, _value_of(node, "series"), "series"), "series")
+    points = check_dates(src, read_inline(src, value_of(node, "series"), "series"), "series")
     return None if src.problems else [(p.date, p.value) for p in points]
 
 
@@ -333,7 +302,7 @@ def _add_to_csv(site_dir: Path, kpi: KPI, front: yaml.MappingNode, series: Any, 
     rel = kpi.series_file or ""
     path = site_dir / rel
     try:
-        file = _File.read(path)
+        file = TextFile.read(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CheckinError(f"cannot read {rel}: {exc} (run okr-pages check)") from exc
     rows = list(csv.reader(io.StringIO("\n".join(file.lines))))
@@ -341,7 +310,7 @@ def _add_to_csv(site_dir: Path, kpi: KPI, front: yaml.MappingNode, series: Any, 
     if not rows:
         raise CheckinError(f"{rel} has no header row (write one such as 'date,value')")
     header = [name.strip() for name in rows[0]]
-    columns = _value_of(front, "columns")
+    columns = value_of(front, "columns")
     names = {}
     if isinstance(columns, yaml.MappingNode):
         names = {str(k.value): str(scalar_value(v)) for k, v in columns.value if isinstance(v, yaml.ScalarNode)}
@@ -373,175 +342,17 @@ def _add_to_csv(site_dir: Path, kpi: KPI, front: yaml.MappingNode, series: Any, 
     return _write(file, lines, rel, first, kpi.id)
 
 
-def _verify_csv(file: _File, lines: list[str], path: Path, names: dict[str, str], series: Any,
+def _verify_csv(file: TextFile, lines: list[str], path: Path, names: dict[str, str], series: Any,
                 date: dt.date, value: Number, rel: str) -> None:
     def points(text: str) -> list[tuple[dt.date, Any]] | None:
-        with tempfile.TemporaryDirectory() as folder:
-            copy = Path(folder) / path.name
-            copy.write_text(text, encoding="utf-8")
-            problems: list[Any] = []
-            src = Source(rel)
-            read = read_csv(copy, Path(folder), names or None, problems, src, series, "series")
-            return None if problems or src.problems else [(p.date, p.value) for p in read]
+        problems: list[Any] = []
+        src = Source(rel)
+        read = read_csv(text.encode("utf-8"), rel, names or None, problems, src, series, "series")
+        return None if problems or src.problems else [(p.date, p.value) for p in read]
 
     before, after = points(file.text()), points(file.text(lines))
     if before is None or after is None or sorted(after) != sorted([*before, (date, value)]):
         raise _cannot_edit(rel)
-
-
-# -- text edits at node marks -------------------------------------------------------------------
-
-def _front(file: _File, rel: str) -> tuple[yaml.MappingNode, int]:
-    node, offset, problem = parse_front(file.normalised(file.lines), rel)
-    if problem is not None or node is None:
-        raise CheckinError(f"{rel}: front matter cannot be read (run okr-pages check and fix it first)")
-    return node, offset
-
-
-def _value_of(mapping: Any, key: str) -> Any:
-    if isinstance(mapping, yaml.MappingNode):
-        for key_node, value_node in mapping.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                return value_node
-    return None
-
-
-def _content_end(node: Any) -> tuple[int, int]:
-    """(line, column) just after the node's last character; block collections end at their last child."""
-    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
-        return _content_end(node.value[-1][1] if not _is_empty_null(node.value[-1][1]) else node.value[-1][0])
-    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
-        return _content_end(node.value[-1])
-    mark = node.end_mark
-    return mark.line, mark.column
-
-
-def _is_empty_null(node: Any) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL and node.value == ""
-
-
-def _end_line(lines: list[str], node: Any, offset: int) -> int:
-    """Index (in ``lines``) of the last line holding the node's text."""
-    line, column = _content_end(node)
-    index = line + offset
-    if column == 0 and index > 0:  # a block scalar ends at the start of the next line
-        index -= 1
-    while index > 0 and not lines[index].strip():
-        index -= 1
-    return index
-
-
-def _flow_item(item: dict[str, str]) -> str:
-    return "{" + ", ".join(f"{key}: {value}" for key, value in item.items()) + "}"
-
-
-def _block_item(item: dict[str, str], dash_column: int, key_column: int) -> list[str]:
-    entries = list(item.items())
-    first = " " * dash_column + "-" + " " * (key_column - dash_column - 1) + f"{entries[0][0]}: {entries[0][1]}"
-    return [first, *(" " * key_column + f"{key}: {value}" for key, value in entries[1:])]
-
-
-def _insert_inline(lines: list[str], line: int, column: int, text: str) -> tuple[list[str], int]:
-    """Insert ``text`` into one line at a column (a flow collection gaining an entry)."""
-    edited = list(lines)
-    edited[line] = edited[line][:column] + text + edited[line][column:]
-    return edited, line + 1
-
-
-def _append_entry(lines: list[str], mapping: yaml.MappingNode, offset: int, key: str, value: str,
-                  parent_key: Any = None) -> tuple[list[str], int]:
-    """A ``key: value`` entry after the mapping's last one, in its style."""
-    if mapping.flow_style:
-        if not mapping.value:
-            return _fill_empty_flow(lines, mapping, offset, f"{key}: {value}", parent_key)
-        line, column = _content_end(mapping.value[-1][1])
-        return _insert_inline(lines, line + offset, column, f", {key}: {value}")
-    last_key = mapping.value[-1][0]
-    index = _end_line(lines, mapping, offset)
-    edited = list(lines)
-    edited.insert(index + 1, " " * last_key.start_mark.column + f"{key}: {value}")
-    return edited, index + 2
-
-
-def _append_item(lines: list[str], sequence: yaml.SequenceNode, offset: int, item: dict[str, str],
-                 parent_key: Any = None) -> tuple[list[str], int]:
-    """A list item after the sequence's last one, in the last item's style (flow ``{…}`` or block)."""
-    if sequence.flow_style:
-        if not sequence.value:
-            return _fill_empty_flow(lines, sequence, offset, _flow_item(item), parent_key, item_dash=True)
-        line, column = _content_end(sequence.value[-1])
-        return _insert_inline(lines, line + offset, column, ", " + _flow_item(item))
-    last = sequence.value[-1]
-    dash_column = _dash_column(lines, last, offset)
-    index = _end_line(lines, sequence, offset)
-    if isinstance(last, yaml.MappingNode) and not last.flow_style:
-        new = _block_item(item, dash_column, last.start_mark.column)
-    else:
-        new = [" " * dash_column + "- " + _flow_item(item)]
-    edited = list(lines)
-    edited[index + 1:index + 1] = new
-    return edited, index + 2
-
-
-def _dash_column(lines: list[str], item: Any, offset: int) -> int:
-    line = lines[item.start_mark.line + offset]
-    dash = line.rfind("-", 0, item.start_mark.column)
-    return dash if dash >= 0 else max(item.start_mark.column - 2, 0)
-
-
-def _fill_empty_flow(lines: list[str], node: Any, offset: int, entry: str, parent_key: Any,
-                     item_dash: bool = False) -> tuple[list[str], int]:
-    """An empty ``{}`` or ``[]`` under a block key becomes a block with one entry; elsewhere it is filled."""
-    start, end = node.start_mark, node.end_mark
-    line = start.line + offset
-    text = lines[line]
-    if parent_key is None or start.line != end.line or parent_key.start_mark.line != start.line:
-        return _insert_inline(lines, line, start.column + 1, entry)
-    before, after = text[:start.column].rstrip(), text[end.column:]
-    edited = list(lines)
-    edited[line] = before + (after if after.strip() else "")
-    indent = " " * (parent_key.start_mark.column + 2)
-    edited.insert(line + 1, indent + ("- " if item_dash else "") + entry)
-    return edited, line + 2
-
-
-def _key_node(mapping: Any, key: str) -> Any:
-    """The key node of ``key`` in a block mapping (None in a flow mapping, where edits stay inline)."""
-    if isinstance(mapping, yaml.MappingNode) and not mapping.flow_style:
-        for key_node, _ in mapping.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                return key_node
-    return None
-
-
-def _add_key(lines: list[str], mapping: yaml.MappingNode, existing: Any, offset: int, key: str,
-             item: dict[str, str]) -> tuple[list[str], int]:
-    """A new ``key:`` holding a one-item list; or the item under an existing empty ``key:``."""
-    if mapping.flow_style:
-        if existing is not None:
-            raise CheckinError(f"an empty '{key}:' inside a {{…}} key result cannot be edited safely "
-                               "(write the check-in by hand)")
-        line, column = _content_end(mapping.value[-1][1])
-        return _insert_inline(lines, line + offset, column, f", {key}: [{_flow_item(item)}]")
-    edited = list(lines)
-    if existing is not None:
-        key_node = _key_node(mapping, key)
-        index = key_node.start_mark.line + offset
-        if existing.value:  # a written null ('~', 'null'): the list takes its place
-            line, start, end = existing.start_mark.line + offset, existing.start_mark.column, existing.end_mark.column
-            edited[line] = edited[line][:start].rstrip() + edited[line][end:]
-        edited.insert(index + 1, " " * (key_node.start_mark.column + 2) + "- " + _flow_item(item))
-        return edited, index + 2
-    column = mapping.value[-1][0].start_mark.column
-    index = _end_line(lines, mapping, offset)
-    edited[index + 1:index + 1] = [" " * column + f"{key}:", " " * (column + 2) + "- " + _flow_item(item)]
-    return edited, index + 2
-
-
-def quote(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's escapes are YAML's), with unprintable characters escaped."""
-    quoted = json.dumps(text, ensure_ascii=False)
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in quoted)
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -551,19 +362,12 @@ def _cannot_edit(rel: str) -> CheckinError:
                         "(add the line by hand; nothing was written)")
 
 
-def _write(file: _File, lines: list[str], rel: str, first: int, target: str) -> Added:
+def _write(file: TextFile, lines: list[str], rel: str, first: int, target: str) -> Added:
     """Replace the file atomically, keeping its permissions."""
-    data = file.text(lines).encode("utf-8")
-    folder = file.path.parent
-    handle, temp = tempfile.mkstemp(prefix=f".{file.path.name}.", dir=folder)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, file.path.stat().st_mode & 0o7777)
-        os.replace(temp, file.path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise CheckinError(f"cannot write {rel}: {exc.strerror or exc}") from exc
+        file.write(lines)
+    except OkrPagesError as exc:
+        raise CheckinError(f"cannot write {rel}: {exc}") from exc
     added = len(lines) - len(file.lines)
     inserted = lines[first - 1:first - 1 + max(added, 1)]
     return Added(rel, first, "\n".join(inserted), target)

@@ -1,4 +1,9 @@
-"""The validated model: what the content says, before any scoring."""
+"""The validated model: what the content says, before any scoring.
+
+Positions of values are kept as plain ``(line, column)`` marks, keyed by field path
+(``"cycle"``, ``"key_results[1].kpi"``), so the YAML a file was read from can be dropped as soon
+as the file is read, and checks across files can still point at the right place.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Number = int | float
+Mark = tuple[int, int]  # 1-based line and column
 KRType = Literal["numeric", "milestone", "binary"]
 Direction = Literal["up", "down"]
 Cadence = Literal["daily", "weekly", "monthly", "quarterly"]
@@ -34,6 +40,7 @@ class CheckIn:
     value: Number | None = None
     confidence: Number | None = None
     note: str | None = None
+    path: str = field(default="", compare=False)  # where it is written: "key_results[0].checkins[2]"
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,17 @@ class KeyResult:
     checkins: tuple[CheckIn, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     done: bool | None = None
+    path: str = field(default="", compare=False)  # where it is written: "key_results[1]"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A relative link or image in a Markdown body, resolved against the other content files."""
+
+    target: str  # path below the content folder, normalised: "okrs/2026-Q4/x.md"
+    written: str  # as written in the Markdown, for messages
+    line: int
+    image: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,11 +91,16 @@ class Objective:
     source: str = ""  # file path shown in messages
     declared_key_results: int = 0  # as written, counting those dropped for errors
     body_line: int = 1
-    marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
+    marks: dict[str, Mark] = field(default_factory=dict, compare=False, hash=False)
+    links: tuple[Link, ...] = ()
 
     @property
     def url(self) -> str:
         return f"okrs/{self.id}/"
+
+    def mark(self, path: str, default: str = "title") -> Mark:
+        """Where a field was written; the title's place (or the top of the file) when it was not."""
+        return self.marks.get(path) or self.marks.get(default) or (1, 1)
 
 
 @dataclass(frozen=True)
@@ -108,11 +131,16 @@ class KPI:
     source: str = ""
     body_line: int = 1
     series_file: str | None = None  # the CSV's path, when the series lives in one
-    marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
+    marks: dict[str, Mark] = field(default_factory=dict, compare=False, hash=False)
+    links: tuple[Link, ...] = ()
 
     @property
     def url(self) -> str:
         return f"kpis/{self.id}/"
+
+    def mark(self, path: str, default: str = "title") -> Mark:
+        """Where a field was written; the title's place (or the top of the file) when it was not."""
+        return self.marks.get(path) or self.marks.get(default) or (1, 1)
 
 
 @dataclass(frozen=True)
@@ -123,6 +151,7 @@ class Page:
     body: str
     source: str
     body_line: int = 1
+    links: tuple[Link, ...] = ()
 
     @property
     def url(self) -> str:

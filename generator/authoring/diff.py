@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .render import format_number
+from ..diagnostics import OkrPagesError
+from ..site.formatting import number
 
 API_FILES = {"okrs.json": "objectives", "kpis.json": "kpis"}  # file: the key of its list
 NONE = "—"
 
 
-class DiffError(Exception):
+class DiffError(OkrPagesError):
     """A folder that holds no readable api/ output."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def _latest(kpi: dict[str, Any]) -> str | None:
     latest = kpi.get("latest")
     if not latest:
         return None
-    return f"{format_number(latest['value'], kpi.get('unit'))} ({latest['date']})"
+    return f"{number(latest['value'], kpi.get('unit'))} ({latest['date']})"
 
 
 def _objective_cells(objective: dict[str, Any] | None) -> tuple[str | None, ...]:

@@ -1,13 +1,31 @@
-"""SPEC §3 as pure functions of the model and ``as_of``: no I/O, no clock, no rendering."""
+"""SPEC §3 as pure functions of the model and ``as_of``: no I/O, no clock, no rendering.
+
+``score_site`` returns one record per entity (objective, key result, KPI, team, cycle) that
+carries the entity and its figures, so every view (pages, ``api/*.json``, checks) reads the same
+numbers and never looks one up by id.
+"""
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from .model import KPI, Bands, CheckIn, Cycle, KeyResult, Number, Objective, PaceLimits, Point, Site
+from .content import (
+    KPI,
+    Bands,
+    CheckIn,
+    Cycle,
+    KeyResult,
+    Number,
+    Objective,
+    PaceLimits,
+    Point,
+    Site,
+    Team,
+)
 
 BOUNDARY_DIGITS = 9  # compare with bands and pace limits after rounding off float noise (0.35 - 0.5)
 FLAT_SHARE = 0.02  # a trend whose fitted change is under 2% of the mean level is flat
@@ -15,7 +33,10 @@ TREND_WINDOW = 6
 
 
 @dataclass(frozen=True)
-class KRScore:
+class ScoredKR:
+    """A key result with its score and the figures it came from."""
+
+    kr: KeyResult
     score: float
     current: Number | None
     baseline: Number | None
@@ -23,20 +44,37 @@ class KRScore:
     no_data: bool
     checkins: tuple[CheckIn, ...]  # those dated on or before as_of
     progress: tuple[tuple[dt.date, float], ...] = ()  # score over time, for the progress chart
+    kpi: KPI | None = None  # the KPI it reads
 
 
 @dataclass(frozen=True)
-class ObjectiveScore:
+class ScoredObjective:
+    """An objective with its score, grade, pace and key results, and the team and cycle it is in."""
+
+    objective: Objective
     score: float
     grade: str
     expected: float
     pace: str
     confidence: float | None
-    key_results: tuple[KRScore, ...]
+    key_results: tuple[ScoredKR, ...]
+    cycle: Cycle | None = None
+    team: Team | None = None
+
+    @property
+    def id(self) -> str:
+        return self.objective.id
+
+    @property
+    def url(self) -> str:
+        return self.objective.url
 
 
 @dataclass(frozen=True)
-class KPIStatus:
+class ScoredKPI:
+    """A KPI with its health, trend and freshness as of the build date."""
+
+    kpi: KPI
     series: tuple[Point, ...]  # points dated on or before as_of
     latest: Point | None
     health: str
@@ -45,23 +83,85 @@ class KPIStatus:
     read_by: tuple[str, ...]  # "objective-id#kr-id"
     signal: bool
     signal_reason: str | None = None  # unhealthy | worsening, when it is a signal
+    team: Team | None = None
+
+    @property
+    def id(self) -> str:
+        return self.kpi.id
+
+    @property
+    def url(self) -> str:
+        return self.kpi.url
 
 
 @dataclass(frozen=True)
-class Scores:
-    """Every computed figure of one build; the HTML and the JSON both read this."""
+class ScoredCycle:
+    """A cycle with its state, elapsed share and score (the mean of all its objectives)."""
 
+    cycle: Cycle
+    state: str  # upcoming | running | ended
+    expected: float
+    score: float | None
+    grade: str | None
+    objectives: tuple[ScoredObjective, ...]  # ordered by id
+
+    @property
+    def id(self) -> str:
+        return self.cycle.id
+
+    @property
+    def name(self) -> str:
+        return self.cycle.name or self.cycle.id
+
+    @property
+    def url(self) -> str:
+        return f"cycles/{self.cycle.id}/"
+
+
+@dataclass(frozen=True)
+class ScoredTeam:
+    """A team with its score: the mean of its own objectives in the current cycle."""
+
+    team: Team
+    score: float | None
+    grade: str | None
+    depth: int  # 0 for a top team, in the tree of teams
+    current: tuple[ScoredObjective, ...]  # its objectives in the current cycle
+    past: tuple[ScoredObjective, ...]  # its objectives in every other cycle
+    kpis: tuple[ScoredKPI, ...]
+    parent: Team | None = None
+    subteams: tuple[Team, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.team.id
+
+    @property
+    def name(self) -> str:
+        return self.team.name
+
+    @property
+    def url(self) -> str:
+        return f"teams/{self.team.id}/"
+
+
+@dataclass(frozen=True)
+class ScoredSite:
+    """Every computed figure of one build, one record per entity; the HTML and the JSON read this."""
+
+    site: Site
     as_of: dt.date
-    current_cycle: str | None
-    cycles: dict[str, float | None]
-    teams: dict[str, float | None]
-    objectives: dict[str, ObjectiveScore]
-    kpis: dict[str, KPIStatus]
-    signals: tuple[str, ...]
-    cycle_grades: dict[str, str | None]
-    cycle_expected: dict[str, float]
-    cycle_states: dict[str, str]  # upcoming | running | ended
-    team_grades: dict[str, str | None]
+    current: ScoredCycle | None
+    cycles: dict[str, ScoredCycle]  # ordered by start date
+    teams: dict[str, ScoredTeam]  # in tree order: depth first from the top teams, config order
+    objectives: dict[str, ScoredObjective]  # ordered by id
+    kpis: dict[str, ScoredKPI]  # ordered by id
+    signals: tuple[ScoredKPI, ...]
+    children: dict[str, tuple[ScoredObjective, ...]]  # objective id → the objectives aligned to it
+
+    @property
+    def current_cycle(self) -> str | None:
+        return self.current.cycle.id if self.current else None
 
 
 def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
@@ -78,26 +178,33 @@ def weighted_mean(pairs: list[tuple[float, Number]]) -> float | None:
 
 
 def points_until(series: tuple[Point, ...], as_of: dt.date) -> tuple[Point, ...]:
-    return tuple(point for point in series if point.date <= as_of)
+    """The points dated on or before ``as_of`` (the series is sorted by date)."""
+    if not series or series[-1].date <= as_of:
+        return series
+    return series[:bisect.bisect_right(series, as_of, key=_date)]
+
+
+def _date(point: Point) -> dt.date:
+    return point.date
 
 
 def kpi_baseline(kpi: KPI, cycle: Cycle, as_of: dt.date) -> Number | None:
     """The KPI's latest point dated on or before the cycle start (and not after as_of)."""
-    before = [p for p in kpi.series if p.date <= cycle.start and p.date <= as_of]
+    before = points_until(kpi.series, min(cycle.start, as_of))
     return before[-1].value if before else None
 
 
-def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date) -> KRScore:
+def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date) -> ScoredKR:
     """A KR's score, 0–1, with the figures it came from."""
     checkins = tuple(c for c in kr.checkins if c.date <= as_of)
     confident = [c.confidence for c in checkins if c.confidence is not None]
     confidence = confident[-1] if confident else None
     if kr.type == "milestone":
         score = weighted_mean([(1.0 if m.done else 0.0, m.weight) for m in kr.milestones]) or 0.0
-        return KRScore(score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
     if kr.type == "binary":
         score = 1.0 if kr.done else 0.0
-        return KRScore(score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
     kpi = kpis.get(kr.kpi) if kr.kpi else None
     baseline = kr.baseline
     if baseline is None and kpi is not None and cycle is not None:
@@ -112,12 +219,15 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         current = kr.current
         history = [(min(as_of, cycle.end), current)] if cycle else []
     else:
-        inside = [p for p in kpi.series if cycle and cycle.start <= p.date <= min(cycle.end, as_of)] if kpi else []
+        inside: tuple[Point, ...] = ()
+        if kpi is not None and cycle is not None:
+            upto = points_until(kpi.series, min(cycle.end, as_of))
+            inside = upto[bisect.bisect_left(upto, cycle.start, key=_date):]
         current = inside[-1].value if inside else baseline
         no_data = not inside
         history = [(p.date, p.value) for p in inside]
     if baseline is None or current is None or kr.target is None or kr.target == baseline:
-        return KRScore(0.0, current, baseline, confidence, True, checkins)
+        return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi)
     target = kr.target
 
     def progress_of(value: Number) -> float:
@@ -125,7 +235,7 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
 
     start = ((cycle.start, 0.0),) if cycle and not any(d == cycle.start for d, _ in history) else ()
     progress = start + tuple((date, progress_of(value)) for date, value in history)
-    return KRScore(progress_of(current), current, baseline, confidence, no_data, checkins, progress)
+    return ScoredKR(kr, progress_of(current), current, baseline, confidence, no_data, checkins, progress, kpi)
 
 
 def _final_point(score: float, cycle: Cycle | None, as_of: dt.date) -> tuple[tuple[dt.date, float], ...]:
@@ -165,19 +275,23 @@ def pace(score: float, cycle: Cycle | None, committed: bool, as_of: dt.date, lim
     return "on_track"
 
 
-def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ObjectiveScore:
+def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredObjective:
+    """An objective's score: the weighted mean of its key results' scores."""
     cycle = site.cycles.get(objective.cycle)
     krs = tuple(score_key_result(kr, cycle, site.kpis, as_of) for kr in objective.key_results)
     weights = [kr.weight for kr in objective.key_results]
     score = weighted_mean([(s.score, w) for s, w in zip(krs, weights)]) or 0.0
     confidence = weighted_mean([(s.confidence, w) for s, w in zip(krs, weights) if s.confidence is not None])
-    return ObjectiveScore(
+    return ScoredObjective(
+        objective=objective,
         score=score,
         grade=grade(score, site.config.bands),
         expected=expected_progress(cycle, as_of) if cycle else 0.0,
         pace=pace(score, cycle, objective.commitment == "committed", as_of, site.config.pace),
         confidence=confidence,
         key_results=krs,
+        cycle=cycle,
+        team=site.teams.get(objective.team) if objective.team else None,
     )
 
 
@@ -256,10 +370,34 @@ def current_cycle(cycles: dict[str, Cycle], as_of: dt.date) -> str | None:
     return max(started, key=lambda c: (c.start, c.id)).id if started else None
 
 
-def score_site(site: Site, as_of: dt.date) -> Scores:
-    """Every figure of SPEC §3 for the whole site as of one date."""
-    objectives = {oid: score_objective(o, site, as_of) for oid, o in site.objectives.items()}
-    now = current_cycle(site.cycles, as_of)
+def cycle_state(cycle: Cycle, as_of: dt.date) -> str:
+    if as_of < cycle.start:
+        return "upcoming"
+    return "ended" if as_of > cycle.end else "running"
+
+
+def team_order(teams: dict[str, Team]) -> list[tuple[Team, int]]:
+    """Teams depth-first from the top teams, in config order, with their depth (iterative: a deep
+    tree cannot exhaust the stack)."""
+    children: dict[str | None, list[Team]] = {}
+    for team in teams.values():
+        children.setdefault(team.parent if team.parent in teams else None, []).append(team)
+    ordered: list[tuple[Team, int]] = []
+    stack = [(team, 0) for team in reversed(children.get(None, []))]
+    seen: set[str] = set()
+    while stack:
+        team, depth = stack.pop()
+        if team.id in seen:  # a loop of parents is reported by the config check; show each team once
+            continue
+        seen.add(team.id)
+        ordered.append((team, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(team.id, [])))
+    ordered.extend((team, 0) for team in teams.values() if team.id not in seen)
+    return ordered
+
+
+def score_kpis(site: Site, as_of: dt.date, now: str | None) -> dict[str, ScoredKPI]:
+    """Every KPI's health, trend, staleness and signal."""
     readers: dict[str, list[str]] = {}
     read_now: set[str] = set()
     for objective in site.objectives.values():
@@ -279,25 +417,52 @@ def score_site(site: Site, as_of: dt.date) -> Scores:
                 reason = "unhealthy"
             elif worsening_steps(series, kpi.direction):
                 reason = "worsening"
-        kpis[kid] = KPIStatus(series, latest, state, trend(series, kpi.direction),
+        kpis[kid] = ScoredKPI(kpi, series, latest, state, trend(series, kpi.direction),
                               stale(latest, kpi.cadence, as_of), tuple(readers.get(kid, ())),
-                              reason is not None, reason)
-    cycles = {cid: mean([objectives[o.id].score for o in site.objectives.values() if o.cycle == cid])
-              for cid in site.cycles}
-    teams = {tid: mean([objectives[o.id].score for o in site.objectives.values()
-                        if o.team == tid and o.cycle == now]) for tid in site.teams}
-    signals = tuple(kid for kid, status in kpis.items() if status.signal)
+                              reason is not None, reason, site.teams.get(kpi.team) if kpi.team else None)
+    return kpis
+
+
+def score_site(site: Site, as_of: dt.date) -> ScoredSite:
+    """Every figure of SPEC §3 for the whole site as of one date, grouped once."""
+    objectives = {oid: score_objective(o, site, as_of) for oid, o in site.objectives.items()}
+    now = current_cycle(site.cycles, as_of)
+    kpis = score_kpis(site, as_of, now)
     bands = site.config.bands
-    return Scores(
-        as_of, now, cycles, teams, objectives, kpis, signals,
-        cycle_grades={cid: None if value is None else grade(value, bands) for cid, value in cycles.items()},
-        cycle_expected={cid: expected_progress(c, as_of) for cid, c in site.cycles.items()},
-        cycle_states={cid: cycle_state(c, as_of) for cid, c in site.cycles.items()},
-        team_grades={tid: None if value is None else grade(value, bands) for tid, value in teams.items()},
+    by_cycle: dict[str, list[ScoredObjective]] = {cid: [] for cid in site.cycles}
+    by_team: dict[str, tuple[list[ScoredObjective], list[ScoredObjective]]] = {
+        tid: ([], []) for tid in site.teams}
+    children: dict[str, list[ScoredObjective]] = {}
+    for scored in objectives.values():
+        objective = scored.objective
+        if objective.cycle in by_cycle:
+            by_cycle[objective.cycle].append(scored)
+        if objective.team in by_team:
+            by_team[objective.team][0 if objective.cycle == now else 1].append(scored)
+        if objective.aligns_to:
+            children.setdefault(objective.aligns_to, []).append(scored)
+    cycles = {}
+    for cid, cycle in site.cycles.items():
+        value = mean([s.score for s in by_cycle[cid]])
+        cycles[cid] = ScoredCycle(cycle, cycle_state(cycle, as_of), expected_progress(cycle, as_of), value,
+                                  None if value is None else grade(value, bands), tuple(by_cycle[cid]))
+    kpis_by_team: dict[str | None, list[ScoredKPI]] = {}
+    for status in kpis.values():
+        kpis_by_team.setdefault(status.kpi.team, []).append(status)
+    teams = {}
+    subteams: dict[str, list[Team]] = {}
+    for team in site.teams.values():
+        if team.parent in site.teams:
+            subteams.setdefault(team.parent, []).append(team)
+    for team, depth in team_order(site.teams):
+        current, past = by_team[team.id]
+        value = mean([s.score for s in current])
+        teams[team.id] = ScoredTeam(team, value, None if value is None else grade(value, bands), depth,
+                                    tuple(current), tuple(past), tuple(kpis_by_team.get(team.id, ())),
+                                    site.teams.get(team.parent) if team.parent else None,
+                                    tuple(subteams.get(team.id, ())))
+    return ScoredSite(
+        site=site, as_of=as_of, current=cycles[now] if now else None, cycles=cycles, teams=teams,
+        objectives=objectives, kpis=kpis, signals=tuple(status for status in kpis.values() if status.signal),
+        children={oid: tuple(kids) for oid, kids in children.items()},
     )
-
-
-def cycle_state(cycle: Cycle, as_of: dt.date) -> str:
-    if as_of < cycle.start:
-        return "upcoming"
-    return "ended" if as_of > cycle.end else "running"

@@ -1,28 +1,32 @@
-"""Vega-Lite specs for objective and KPI charts, their JSON and SVG forms, and the Vega bundle.
+"""Vega-Lite specs for objective and KPI charts, and their JSON form.
 
-Each chart kind is built once as a real Altair chart (validated at first use) whose layers read
-named datasets; a chart is then a copy of that template with its own datasets, domains and
-description filled in, so building one costs microseconds, not the 20-30 ms of a fresh Altair chart.
+Each chart kind is built once as a real Altair chart (validated) whose layers read named
+datasets, and kept in the user's cache folder; a chart is then that template with its own
+datasets, domains and description put in place, sharing every part it does not change (no deep
+copy), so building one costs microseconds, not the 20-30 ms of a fresh Altair chart.
 Charts only show figures computed in ``scoring``; nothing here scores anything.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
 import functools
+import hashlib
 import json
 import math
-import multiprocessing
-import os
-import re
-import tempfile
 from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from .model import KPI, Cycle, Number, Objective, Point
-from .scoring import KPIStatus, ObjectiveScore
+import orjson
+
+from ..diagnostics import OkrPagesError
+from ..model.content import KPI, Number, Point
+from ..model.scoring import ScoredKPI, ScoredObjective
+from ..output import write_file
+from .formatting import number, words
+from .vega import cache_dir
 
 # Mid-luminance colours: each has at least 3:1 contrast on white and on a near-black (#121212) page.
 PALETTE = ("#2f7fd8", "#d9730d", "#2e9e5b", "#c2489c", "#8a63d2", "#1a9a9a", "#d64545", "#a0772b")
@@ -32,12 +36,8 @@ ZONES = ("healthy", "watch", "unhealthy")
 ZONE_COLOURS = ("#2e9e5b", "#e0a400", "#d64545")
 CHART_HEIGHT = 260
 SPARK_WIDTH, SPARK_HEIGHT = 160, 40
-STATIC_WIDTH = 640  # the width given to "container" charts when they are rendered to SVG
 PACE_LABEL = "expected pace"
 VALUE_FORMAT = ",.6~r"  # d3 format: six significant digits, trailing zeros trimmed
-
-BUNDLE_FORMAT = 1  # bump when the wrapper changes, so stale cached bundles are rebuilt
-_SVG_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
 
 # -- templates -----------------------------------------------------------------------------------
@@ -136,24 +136,58 @@ _PLACEHOLDER_DAY = {"year": 2000, "month": 1, "date": 1, "utc": True}
 _BUILDERS = {"objective": _objective_layers, "kpi": _kpi_layers, "sparkline": _sparkline_layers}
 
 
-@functools.cache
-def _template(kind: str) -> str:
-    """The Vega-Lite JSON of one chart kind, built with Altair and validated once, whose layers
-    read named datasets that each chart fills in."""
-    import altair as alt  # imported on first use: it costs about half a second
+def _templates_key() -> str:
+    """Cached templates are good for this Altair and this file's code: either changing makes new ones."""
+    try:
+        altair = version("altair")
+    except PackageNotFoundError:
+        altair = "unknown"
+    code = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+    return f"{altair}-{code}"
 
-    spec = _config(_BUILDERS[kind](alt)).to_dict(validate=True)
-    return json.dumps(spec)
+
+@functools.cache
+def _templates() -> dict[str, dict[str, Any]]:
+    """The Vega-Lite spec of each chart kind, built with Altair and validated once per version,
+    whose layers read named datasets that each chart fills in."""
+    path = cache_dir() / f"chart-templates-{_templates_key()}.json"
+    try:
+        cached = json.loads(path.read_bytes())
+        if isinstance(cached, dict) and cached.keys() == _BUILDERS.keys():
+            return cached
+    except (OSError, ValueError):
+        pass
+    import altair as alt  # about a second to import and validate: only when the cache is cold
+
+    built = {kind: _config(builder(alt)).to_dict(validate=True) for kind, builder in _BUILDERS.items()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, json.dumps(built, sort_keys=True).encode())
+    except (OSError, OkrPagesError):  # an unwritable cache only costs the next build the same second
+        pass
+    return built
 
 
 def _fill(kind: str, description: str, datasets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """A fresh copy of the template (json.loads is a fast deep copy) with this chart's data;
-    layers whose dataset is not given are left out."""
-    spec: dict[str, Any] = json.loads(_template(kind))
+    """The template with this chart's description and data (a new top level sharing everything
+    else); layers whose dataset is not given are left out."""
+    template = _templates()[kind]
+    spec = dict(template)
     spec["description"] = description
-    spec["layer"] = [layer for layer in spec["layer"] if layer["data"]["name"] in datasets]
+    spec["layer"] = [layer for layer in template["layer"] if layer["data"]["name"] in datasets]
     spec["datasets"] = datasets
     return spec
+
+
+def _put(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """``tree`` with ``value`` at ``path``: the dicts along the path are copied, the rest shared."""
+    top = dict(tree)
+    node = top
+    for key in path[:-1]:
+        node[key] = dict(node[key])
+        node = node[key]
+    node[path[-1]] = value
+    return top
 
 
 def _utc_day(day: dt.date) -> dict[str, Any]:
@@ -162,10 +196,10 @@ def _utc_day(day: dt.date) -> dict[str, Any]:
 
 # -- objective progress ---------------------------------------------------------------------------
 
-def objective_chart(objective: Objective, score: ObjectiveScore, cycle: Cycle | None,
-                    as_of: dt.date) -> dict | None:
+def objective_chart(score: ScoredObjective, as_of: dt.date) -> dict | None:
     """Vega-Lite spec of each KR's progress over the cycle against the expected-pace line;
     None when the objective has no cycle."""
+    cycle, objective = score.cycle, score.objective
     if cycle is None:
         return None
     titles = _unique(kr.title for kr in objective.key_results)
@@ -179,19 +213,19 @@ def objective_chart(objective: Objective, score: ObjectiveScore, cycle: Cycle | 
     }
     if cycle.start <= as_of <= cycle.end:
         datasets["as_of"] = [{"date": as_of.isoformat(), "label": f"as of {as_of.isoformat()}"}]
-    description = _objective_description(objective, score, cycle, as_of, titles)
+    description = _objective_description(score, as_of, titles)
     spec = _fill("objective", description, datasets)
-    spec["encoding"]["x"]["scale"]["domain"] = [_utc_day(cycle.start), _utc_day(cycle.end)]
-    colours = [PALETTE[i % len(PALETTE)] for i in range(len(titles))]
-    for layer in spec["layer"]:
-        colour = layer["encoding"].get("color")
-        if colour:  # KR order, not alphabetical order, decides each line's colour
-            colour["scale"] = {"domain": titles, "range": colours}
+    spec = _put(spec, ("encoding", "x", "scale", "domain"), [_utc_day(cycle.start), _utc_day(cycle.end)])
+    colours = {"domain": titles, "range": [PALETTE[i % len(PALETTE)] for i in range(len(titles))]}
+    # KR order, not alphabetical order, decides each line's colour
+    spec["layer"] = [_put(layer, ("encoding", "color", "scale"), colours) if "color" in layer["encoding"]
+                     else layer for layer in spec["layer"]]
     return spec
 
 
-def _objective_description(objective: Objective, score: ObjectiveScore, cycle: Cycle,
-                           as_of: dt.date, titles: list[str]) -> str:
+def _objective_description(score: ScoredObjective, as_of: dt.date, titles: list[str]) -> str:
+    objective, cycle = score.objective, score.cycle
+    assert cycle is not None
     results = "; ".join(f"{title} {kr.score:.0%}"
                         for title, kr in zip(titles, score.key_results, strict=True))
     count = len(titles)
@@ -222,9 +256,10 @@ def _unique(titles: Iterable[str]) -> list[str]:
 
 # -- KPIs -----------------------------------------------------------------------------------------
 
-def kpi_chart(kpi: KPI, status: KPIStatus) -> dict | None:
+def kpi_chart(status: ScoredKPI) -> dict | None:
     """Vega-Lite spec of the KPI's series with its target line and direction-aware threshold bands;
     None when there are no points."""
+    kpi = status.kpi
     if not status.series:
         return None
     marks = [p.value for p in status.series]
@@ -238,13 +273,11 @@ def kpi_chart(kpi: KPI, status: KPIStatus) -> dict | None:
         datasets["bands"] = threshold_bands(kpi, low, high)
     if kpi.target is not None:
         datasets["target"] = [{"value": kpi.target,
-                               "label": f"target {_with_unit(kpi.target, kpi.unit)}"}]
+                               "label": f"target {number(kpi.target, kpi.unit)}"}]
     datasets["series"] = _series_rows(status.series)
-    spec = _fill("kpi", _kpi_description(kpi, status), datasets)
-    y = spec["encoding"]["y"]
-    y["scale"]["domain"] = [low, high]
-    y["title"] = f"{kpi.title} ({kpi.unit})" if kpi.unit else kpi.title
-    return spec
+    spec = _fill("kpi", _kpi_description(status), datasets)
+    spec = _put(spec, ("encoding", "y", "scale", "domain"), [low, high])
+    return _put(spec, ("encoding", "y", "title"), f"{kpi.title} ({kpi.unit})" if kpi.unit else kpi.title)
 
 
 def threshold_bands(kpi: KPI, low: float, high: float) -> list[dict[str, Any]]:
@@ -257,25 +290,26 @@ def threshold_bands(kpi: KPI, low: float, high: float) -> list[dict[str, Any]]:
         yellow = max(yellow, green)
         return [
             {"zone": "healthy", "value": low, "value2": green,
-             "label": f"healthy: at or below {_with_unit(green, unit)}"},
+             "label": f"healthy: at or below {number(green, unit)}"},
             {"zone": "watch", "value": green, "value2": yellow,
-             "label": f"watch: {_with_unit(green, unit)} to {_with_unit(yellow, unit)}"},
+             "label": f"watch: {number(green, unit)} to {number(yellow, unit)}"},
             {"zone": "unhealthy", "value": yellow, "value2": high,
-             "label": f"unhealthy: above {_with_unit(yellow, unit)}"},
+             "label": f"unhealthy: above {number(yellow, unit)}"},
         ]
     yellow = min(yellow, green)
     return [
         {"zone": "unhealthy", "value": low, "value2": yellow,
-         "label": f"unhealthy: below {_with_unit(yellow, unit)}"},
+         "label": f"unhealthy: below {number(yellow, unit)}"},
         {"zone": "watch", "value": yellow, "value2": green,
-         "label": f"watch: {_with_unit(yellow, unit)} to {_with_unit(green, unit)}"},
+         "label": f"watch: {number(yellow, unit)} to {number(green, unit)}"},
         {"zone": "healthy", "value": green, "value2": high,
-         "label": f"healthy: at or above {_with_unit(green, unit)}"},
+         "label": f"healthy: at or above {number(green, unit)}"},
     ]
 
 
-def sparkline(kpi: KPI, status: KPIStatus) -> dict | None:
+def sparkline(status: ScoredKPI) -> dict | None:
     """A 160×40 line with no axes, for the KPI dashboard; None when there are no points."""
+    kpi = status.kpi
     if not status.series:
         return None
     rows = _series_rows(status.series)
@@ -283,8 +317,8 @@ def sparkline(kpi: KPI, status: KPIStatus) -> dict | None:
     count = len(rows)
     description = (f"Sparkline of {kpi.title}: {count} point{'' if count == 1 else 's'} from "
                    f"{first.date.isoformat()} to {last.date.isoformat()}, latest "
-                   f"{_with_unit(last.value, kpi.unit)}, {_words(status.health)}, trend "
-                   f"{_words(status.trend)}.")
+                   f"{number(last.value, kpi.unit)}, {words(status.health)}, trend "
+                   f"{words(status.trend)}.")
     return _fill("sparkline", description, {"series": rows, "latest": rows[-1:]})
 
 
@@ -292,17 +326,18 @@ def _series_rows(series: tuple[Point, ...]) -> list[dict[str, Any]]:
     return [{"date": p.date.isoformat(), "value": p.value} for p in series]
 
 
-def _kpi_description(kpi: KPI, status: KPIStatus) -> str:
+def _kpi_description(status: ScoredKPI) -> str:
+    kpi = status.kpi
     first, latest = status.series[0], status.series[-1]
     count = len(status.series)
     text = (f"Line chart of {kpi.title}{f' in {kpi.unit}' if kpi.unit else ''}: {count} "
             f"point{'' if count == 1 else 's'} from {first.date.isoformat()} to "
-            f"{latest.date.isoformat()}; latest {_with_unit(latest.value, kpi.unit)} on "
-            f"{latest.date.isoformat()}, {_words(status.health)}, trend {_words(status.trend)}"
+            f"{latest.date.isoformat()}; latest {number(latest.value, kpi.unit)} on "
+            f"{latest.date.isoformat()}, {words(status.health)}, trend {words(status.trend)}"
             f"{', stale' if status.stale else ''}. "
             f"{'Lower' if kpi.direction == 'down' else 'Higher'} is better.")
     if kpi.target is not None:
-        text += f" Target {_with_unit(kpi.target, kpi.unit)}."
+        text += f" Target {number(kpi.target, kpi.unit)}."
     if kpi.thresholds is not None:
         zones = threshold_bands(kpi, 0, 0)
         text += " Zones: " + "; ".join(zone["label"] for zone in zones) + "."
@@ -333,182 +368,19 @@ def _nice_step(raw: float) -> float:
     return 10 * magnitude
 
 
-def _fmt(value: Number) -> str:
-    """A figure for words: integers with separators, others to about six significant digits."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    digits = max(0, 6 - len(str(int(abs(value)))))
-    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
-
-
-def _with_unit(value: Number, unit: str | None) -> str:
-    if not unit:
-        return _fmt(value)
-    return f"{_fmt(value)}{unit}" if unit == "%" else f"{_fmt(value)} {unit}"
-
-
-def _words(code: str) -> str:
-    return code.replace("_", " ")
-
-
 # -- JSON for <script type="application/json"> ----------------------------------------------------
 
 def chart_json(spec: dict) -> str:
     """Compact JSON with sorted keys (key order carries no meaning; list order is kept), so equal
     specs give identical bytes; safe inside a <script> element."""
-    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    text = orjson.dumps(spec, option=orjson.OPT_SORT_KEYS).decode()
     # "</" could close the script element and "<!--" could open an escaped state; U+2028/2029 are
     # line terminators to older JavaScript parsers. All of these occur only inside JSON strings.
     return (text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-# -- vl-convert: the script bundle and static SVG ------------------------------------------------
-# vl-convert's runtime hangs in any process forked after it started, and the build (or its callers)
-# may fork. So this process never calls it: every call runs in a spawned worker process.
-
-def _spawn_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
-    return concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-
-
-# vl-convert bundles this snippet with everything it references into one ES module.
-_BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;\n"
-
-
-def _bundle_worker() -> tuple[str, str]:
-    """In a spawned process: the library versions and the bundle."""
-    import vl_convert
-
-    versions = (f"Vega {vl_convert.get_vega_version()}, "
-                f"Vega-Lite {vl_convert.get_vegalite_versions()[-1]}, "
-                f"vega-embed {vl_convert.get_vega_embed_version()}")
-    return versions, vl_convert.javascript_bundle(_BUNDLE_SNIPPET)
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return root / "okr-pages"
-
-
-def _bundle_header() -> str:
-    import vl_convert
-
-    version = getattr(vl_convert, "__version__", "unknown")
-    return f"/* okr-pages vega bundle, format {BUNDLE_FORMAT}, vl-convert {version}: "
-
-
-@functools.cache
-def javascript_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one classic script that sets window.vegaEmbed.
-
-    Built once per vl-convert version (about 2 s) and kept in memory and in
-    ``$XDG_CACHE_HOME/okr-pages/vega-bundle-<version>.js`` (written atomically)."""
-    import vl_convert
-
-    header = _bundle_header()
-    path = _cache_dir() / f"vega-bundle-{getattr(vl_convert, '__version__', 'unknown')}.js"
-    try:
-        cached = path.read_text(encoding="utf-8")
-        if cached.startswith(header):
-            return cached
-    except OSError:
-        pass
-    with _spawn_pool(1) as pool:
-        versions, module_text = pool.submit(_bundle_worker).result()
-    # vl-convert emits module code with no import/export but hundreds of top-level const and
-    # function declarations (n, t, e, ...). Loaded as a classic script those would become page
-    # globals and could clash; a strict-mode function wrapper keeps the module's semantics and
-    # leaves only window.vegaEmbed, window.vega and window.vegaLite.
-    text = (f"{header}{versions}, wrapped as a classic script */\n"
-            f"(function () {{\n\"use strict\";\n{module_text}\n}})();\n")
-    try:
-        _write_atomically(path, text)
-    except OSError:  # an unwritable cache only costs the next build the same 2 s
-        pass
-    return text
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".vega-bundle-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)  # mkstemp makes files private; a cache needs no secrecy
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
-
-
-def _svg_worker(spec_text: str) -> str:
-    import vl_convert
-
-    return vl_convert.vegalite_to_svg(spec_text)
-
-
-def render_svgs(specs: list[dict], prefixes: list[str]) -> list[str]:
-    """Static SVG for each spec (for ``charts: svg``), each id prefixed so SVGs can share a page.
-
-    Conversions run in spawned worker processes (see above), which start in about half a second
-    each; as with any spawn pool, a calling script must guard its work with
-    ``if __name__ == "__main__"``. The same spec always gives the same bytes."""
-    if len(specs) != len(prefixes):
-        raise ValueError("render_svgs needs one prefix per spec")
-    if len(set(prefixes)) != len(prefixes):
-        raise ValueError("render_svgs needs distinct prefixes")
-    for prefix in prefixes:
-        if not _SVG_PREFIX.match(prefix):
-            raise ValueError(f"SVG id prefix {prefix!r} must start with a letter and hold only "
-                             "letters, digits, '-' and '_'")
-    if not specs:
-        return []
-    texts = [json.dumps(_static(spec)) for spec in specs]
-    workers = max(1, min(len(texts) // 25 + 1, os.cpu_count() or 1, 4))  # a worker costs ~0.5 s
-    with _spawn_pool(workers) as pool:
-        svgs = list(pool.map(_svg_worker, texts, chunksize=math.ceil(len(texts) / workers)))
-    return [_finish_svg(svg, prefix, spec.get("description", ""))
-            for svg, prefix, spec in zip(svgs, prefixes, specs, strict=True)]
-
-
-def _static(spec: dict) -> dict:
-    """No container to measure in a static render: give responsive charts a fixed width."""
-    if spec.get("width") == "container":
-        spec = {**spec, "width": STATIC_WIDTH}
-    return spec
-
-
-_ID = re.compile(r'(?<![\w:-])id="([^"]+)"')
-
-
-def _finish_svg(svg: str, prefix: str, description: str) -> str:
-    """Rename every id to prefix + a per-chart number (vl-convert numbers clip paths with a counter
-    that runs on across conversions in one worker, so its ids depend on what ran before) and
-    every reference to one (url(#…), href="#…"); make the root an accessible image labelled with
-    the chart's description."""
-    names: dict[str, str] = {}
-    counters: dict[str, int] = {}
-    for old in _ID.findall(svg):
-        if old not in names:
-            base = old.rstrip("0123456789") or "id"
-            counters[base] = counters.get(base, 0) + 1
-            names[old] = f"{prefix}{base}{counters[base]}"
-    if names:
-        svg = _ID.sub(lambda m: f'id="{names[m[1]]}"', svg)
-        svg = re.sub(r"url\((['\"]?)#([^)'\"]+)\1\)",
-                     lambda m: f"url({m[1]}#{names[m[2]]}{m[1]})" if m[2] in names else m[0], svg)
-        svg = re.sub(r'(?<![\w-])((?:xlink:)?href)="#([^"]+)"',
-                     lambda m: f'{m[1]}="#{names[m[2]]}"' if m[2] in names else m[0], svg)
-    start = svg.index("<svg")
-    end = svg.index(">", start)
-    root = re.sub(r'\s(role|aria-label|aria-roledescription)="[^"]*"', "", svg[start:end])
-    label = (description.replace("&", "&amp;").replace('"', "&quot;")
-             .replace("<", "&lt;").replace(">", "&gt;"))
-    root += f' role="img" aria-label="{label}"' if label else ' role="img"'
-    return svg[:start] + root + svg[end:]
+def short_id(key: str) -> str:
+    """A stable, short id for a chart key, to prefix the ids inside its SVG (so SVGs can share a page
+    and a page's bytes do not depend on which other charts were drawn in the same batch)."""
+    return hashlib.blake2b(key.encode(), digest_size=5).hexdigest()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from .model import KPI, CheckIn, KeyResult, Objective, Point, Site
-from .scoring import KRScore, ObjectiveScore, Scores
+import orjson
+
+from ..model.content import CheckIn, Point
+from ..model.scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
 
 
 def _checkin(checkin: CheckIn) -> dict[str, Any]:
@@ -18,7 +19,8 @@ def _point(point: Point) -> dict[str, Any]:
     return {"date": point.date.isoformat(), "value": point.value}
 
 
-def key_result_json(kr: KeyResult, score: KRScore) -> dict[str, Any]:
+def key_result_json(score: ScoredKR) -> dict[str, Any]:
+    kr = score.kr
     return {
         "id": kr.id,
         "title": kr.title,
@@ -38,7 +40,8 @@ def key_result_json(kr: KeyResult, score: KRScore) -> dict[str, Any]:
     }
 
 
-def objective_json(objective: Objective, score: ObjectiveScore) -> dict[str, Any]:
+def objective_json(score: ScoredObjective) -> dict[str, Any]:
+    objective = score.objective
     return {
         "id": objective.id,
         "title": objective.title,
@@ -53,24 +56,29 @@ def objective_json(objective: Objective, score: ObjectiveScore) -> dict[str, Any
         "pace": score.pace,
         "confidence": score.confidence,
         "url": objective.url,
-        "key_results": [key_result_json(kr, s) for kr, s in zip(objective.key_results, score.key_results)],
+        "key_results": [key_result_json(kr) for kr in score.key_results],
     }
 
 
-def okrs_json(site: Site, scores: Scores) -> dict[str, Any]:
+def okrs_json(scored: ScoredSite) -> dict[str, Any]:
     return {
-        "as_of": scores.as_of.isoformat(),
-        "current_cycle": scores.current_cycle,
-        "cycles": [{"id": c.id, "start": c.start.isoformat(), "end": c.end.isoformat(),
-                    "score": scores.cycles[c.id]} for c in site.cycles.values()],
-        "teams": [{"id": t.id, "name": t.name, "parent": t.parent, "lead": t.lead,
-                   "score": scores.teams[t.id]} for t in site.teams.values()],
-        "objectives": [objective_json(o, scores.objectives[o.id]) for o in site.objectives.values()],
+        "as_of": scored.as_of.isoformat(),
+        "current_cycle": scored.current_cycle,
+        "cycles": [{"id": c.cycle.id, "start": c.cycle.start.isoformat(), "end": c.cycle.end.isoformat(),
+                    "score": c.score} for c in scored.cycles.values()],
+        "teams": [{"id": t.team.id, "name": t.team.name, "parent": t.team.parent, "lead": t.team.lead,
+                   "score": t.score} for t in _config_order(scored)],
+        "objectives": [objective_json(o) for o in scored.objectives.values()],
     }
 
 
-def kpi_json(kpi: KPI, scores: Scores) -> dict[str, Any]:
-    status = scores.kpis[kpi.id]
+def _config_order(scored: ScoredSite) -> list:
+    """Teams as listed in the config (then as first named in content), as the JSON always listed them."""
+    return [scored.teams[tid] for tid in scored.site.teams]
+
+
+def kpi_json(status: ScoredKPI) -> dict[str, Any]:
+    kpi = status.kpi
     thresholds = {"green": kpi.thresholds.green, "yellow": kpi.thresholds.yellow} if kpi.thresholds else None
     return {
         "id": kpi.id,
@@ -94,14 +102,14 @@ def kpi_json(kpi: KPI, scores: Scores) -> dict[str, Any]:
     }
 
 
-def kpis_json(site: Site, scores: Scores) -> dict[str, Any]:
+def kpis_json(scored: ScoredSite) -> dict[str, Any]:
     return {
-        "as_of": scores.as_of.isoformat(),
-        "kpis": [kpi_json(k, scores) for k in site.kpis.values()],
-        "signals": list(scores.signals),
+        "as_of": scored.as_of.isoformat(),
+        "kpis": [kpi_json(k) for k in scored.kpis.values()],
+        "signals": [k.kpi.id for k in scored.signals],
     }
 
 
-def dumps(data: Any) -> str:
-    """Deterministic JSON text: fixed key order, UTF-8, a trailing newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+def dumps(data: Any) -> bytes:
+    """Deterministic JSON: fixed key order, UTF-8, two-space indent, a trailing newline."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)

@@ -1,0 +1,213 @@
+"""The pipeline that ``check``, ``build`` and ``serve`` share:
+
+    content files → model (reading) → scores (model) → page jobs (site) → output tree (output)
+
+``check_site`` stops after the scores; ``build_site`` goes on to render the page jobs whose inputs
+changed since the last build (all of them when there is no usable build record) and to write only
+the files whose bytes changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .buildrecord import BuildRecord, engine_fingerprint, forget_record, load_record, save_record
+from .diagnostics import Diagnostics, OkrPagesError
+from .model.checks import quality_warnings
+from .model.scoring import ScoredSite, score_site
+from .output import MARKER, OutputTree
+from .reading.load import Loaded, gc_paused, load_site
+from .reading.references import content_paths
+
+Progress = Callable[[int, int], None]
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class UsageError(OkrPagesError):
+    """Arguments that cannot be used (a bad --as-of, a missing site folder)."""
+
+    exit_code = 2
+
+
+@dataclass
+class Checked:
+    """A site read, validated and scored."""
+
+    loaded: Loaded
+    scored: ScoredSite
+    diagnostics: Diagnostics
+
+    @property
+    def site(self):
+        return self.loaded.site
+
+
+@dataclass
+class Built:
+    """The outcome of ``build_site``: what was checked, and what was written (None when nothing was)."""
+
+    checked: Checked
+    written: int | None = None  # files written (changed or new); None when the build stopped
+    rendered: int = 0  # jobs rendered
+    total: int = 0  # files in the output
+    removed: int = 0
+    incremental: bool = False
+
+
+@dataclass
+class BuildState:
+    """What ``serve`` keeps between builds, instead of reading the build record from disk."""
+
+    record: BuildRecord | None = None
+
+
+def parse_day(text: str) -> dt.date:
+    """A strict YYYY-MM-DD date (Python alone would also take 20261115 or 2026-W46-7)."""
+    if not _ISO_DAY.match(text):
+        raise ValueError(f"expected a date YYYY-MM-DD, got '{text}'")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"date {text} does not exist") from None
+
+
+def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt.date:
+    """--as-of, else SOURCE_DATE_EPOCH (UTC), else today. Raises UsageError with a message."""
+    environ = dict(os.environ) if environ is None else environ
+    try:
+        if text:
+            return parse_day(text)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise UsageError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970, got '{epoch}'")
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            raise UsageError(f"SOURCE_DATE_EPOCH: {epoch} is out of range") from None
+    return dt.date.today()
+
+
+def check_site(site_dir: Path, as_of: dt.date, overrides: dict[str, str] | None = None,
+               previous: Loaded | None = None) -> Checked:
+    """Read, validate and score; every problem, quality warnings and broken links included."""
+    loaded = load_site(site_dir, overrides, previous)
+    scored = score_site(loaded.site, as_of)
+    diagnostics = Diagnostics(list(loaded.problems))
+    diagnostics.extend(quality_warnings(scored))
+    return Checked(loaded, scored, diagnostics)
+
+
+def build_site(site_dir: Path, out_dir: Path, as_of: dt.date, *, overrides: dict[str, str] | None = None,
+               strict: bool = False, clean: bool = False, state: BuildState | None = None,
+               progress: Progress | None = None) -> Built:
+    """Check, then render and write what changed. Nothing is written when the check fails."""
+    with gc_paused():
+        return _build(site_dir, out_dir, as_of, overrides, strict, clean, state, progress)
+
+
+def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, str] | None, strict: bool,
+           clean: bool, state: BuildState | None, progress: Progress | None) -> Built:
+    from .site.fingerprints import digest as key_digest
+    from .site.fingerprints import fingerprints
+    from .site.jobs import Job, SiteView, page_jobs
+    from .site.render import draw_svg_charts, render_job
+    from .site.templates import TemplateDigests, make_environment
+    from .site.themes import load_theme
+    from .site.vega import BUNDLE_FORMAT, javascript_bundle, vl_convert_version
+
+    engine = engine_fingerprint()
+    record: BuildRecord | None = None
+    if not clean:
+        record = state.record if state is not None else load_record(site_dir, out_dir, engine)
+        if record is not None and record.engine != engine:
+            record = None
+    checked = check_site(site_dir, as_of, overrides, record.loaded if record else None)
+    theme = load_theme(site_dir)
+    checked.diagnostics.extend(theme.problems)
+    built = Built(checked)
+    if checked.diagnostics.failed(strict):
+        return built
+    scored, loaded = checked.scored, checked.loaded
+    env = make_environment(theme)
+    templates = TemplateDigests(env)
+    view = SiteView(scored, content_paths(loaded.site))
+    sources = {rel: read.fingerprint for rel, read in loaded.files.items()}
+    inputs = fingerprints(view, sources)
+
+    jobs: dict[str, Job] = {}
+    fingerprint: dict[str, str] = {}
+    for rel in loaded.site.files:  # images and downloads beside the Markdown; a generated page wins a clash
+        full = f"{loaded.content_dir}/{rel}"
+        jobs[rel] = Job(rel, (), data=_reader(site_dir / full))
+        fingerprint[rel] = loaded.assets.get(full, ((0, 0, 0, 0), ""))[1]
+    for path, entry in theme.static.items():
+        jobs[path] = Job(path, (), data=_reader(Path(entry.path)))
+        fingerprint[path] = f"static:{entry.path}:{entry.stamp}"
+    if loaded.site.config.charts == "js":
+        jobs["assets/vega.js"] = Job("assets/vega.js", (), data=lambda: javascript_bundle().encode("utf-8"))
+        fingerprint["assets/vega.js"] = f"vega:{vl_convert_version()}:{BUNDLE_FORMAT}"
+    for job in page_jobs(view):
+        jobs[job.path] = job
+        fingerprint[job.path] = key_digest(templates[job.template] if job.template else "",
+                                           *(inputs[key] for key in job.inputs))
+
+    incremental = record is not None and (out_dir / MARKER).is_file()
+    previous = record.outputs if record is not None and incremental else {}
+    todo = [job for path, job in jobs.items() if previous.get(path, ("",))[0] != fingerprint[path]]
+    removed = [path for path in previous if path not in jobs]
+    if loaded.site.config.charts == "svg":
+        draw_svg_charts(view, todo)
+
+    if incremental:
+        forget_record(site_dir, out_dir)  # killed half way, the next build must be a cold one
+    tree = OutputTree(out_dir, fresh=not incremental)
+    outputs: dict[str, tuple[str, str]] = {}
+    written = 0
+    try:
+        for index, job in enumerate(todo, 1):
+            data = render_job(env, view, job)
+            data_digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            if previous.get(job.path, ("", ""))[1] != data_digest:
+                tree.write(job.path, data)
+                written += 1
+            outputs[job.path] = (fingerprint[job.path], data_digest)
+            if progress and (index % 100 == 0 or index == len(todo)):
+                progress(index, len(todo))
+        for path in removed:
+            tree.remove(path)
+        for path in jobs:
+            if path not in outputs:
+                outputs[path] = previous[path]
+        outputs = dict(sorted(outputs.items()))
+        # The marker names the tree it closes: a folder swapped for another build is noticed.
+        token = hashlib.blake2b(repr(outputs).encode(), digest_size=16).hexdigest()
+        tree.commit(f"built by okr-pages {token}\n".encode())
+    except BaseException:
+        tree.abort()
+        raise
+    new_record = BuildRecord(engine, str(site_dir.resolve()), str(out_dir.resolve()), token, loaded, outputs)
+    if state is not None:
+        state.record = new_record
+    else:
+        save_record(site_dir, new_record)
+    built.written, built.rendered, built.total = written, len(todo), len(jobs)
+    built.removed, built.incremental = len(removed), incremental
+    return built
+
+
+def _reader(path: Path) -> Callable[[], bytes]:
+    def read() -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise OkrPagesError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return read

@@ -1,0 +1,69 @@
+"""Fingerprints of every input a page job declares, so a build knows which pages changed.
+
+An entity's fingerprint covers everything its scored record is computed from: its own file
+(and CSV), the build date, its cycle and team, the scoring bands, the KPIs it reads. Two builds
+with equal fingerprints for a page's inputs (and its template) give the page the same bytes; the
+property test in ``tests/test_incremental.py`` holds the site to that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..model.content import KPI, Objective, Page
+from ..model.scoring import ScoredSite
+from .jobs import FRAME, GUIDES, SiteView, c_key, d_key, k_key, o_key, t_key
+
+
+def digest(*parts: str) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
+    """Every input key → its fingerprint. ``sources`` holds each content file's fingerprint by its
+    site-relative path (a KPI's includes its CSV)."""
+    scored: ScoredSite = view.scored
+    site = scored.site
+    config = site.config
+    as_of = scored.as_of.isoformat()
+    scoring = repr((config.bands, config.pace))
+    markdown = repr(config.markdown_html)
+    now = scored.current_cycle or ""
+
+    def links(item: Objective | KPI | Page) -> str:
+        return "|".join(f"{link.target}>{view.paths.get(link.target)}" for link in item.links)
+
+    fp: dict[str, str] = {
+        FRAME: digest(config.title, repr(view.nav()), as_of, config.charts),
+        GUIDES: digest(repr([(p.id, p.title, p.url) for p in view.guides()])),
+        "config:base_url": config.base_url,
+        "config:title": config.title,
+    }
+    kpi_sources = {kid: sources.get(kpi.source, "") for kid, kpi in site.kpis.items()}
+    for oid, score in scored.objectives.items():
+        objective = score.objective
+        read = [kpi_sources.get(kr.kpi, "") for kr in objective.key_results if kr.kpi]
+        fp[o_key(oid)] = digest("o", sources.get(objective.source, ""), as_of, repr(score.cycle), scoring,
+                                repr(score.team), markdown, links(objective), *read)
+    for kid, status in scored.kpis.items():
+        readers = [f"{ref}@{site.objectives[ref.partition('#')[0]].cycle}" for ref in status.read_by]
+        fp[k_key(kid)] = digest("k", kpi_sources[kid], as_of, repr(status.team), now, markdown,
+                                links(status.kpi), *readers)
+    for tid, team in scored.teams.items():
+        fp[t_key(tid)] = digest("t", repr(team.team), repr(team.parent), repr(team.subteams), str(team.depth),
+                                now, scoring, *(fp[o_key(o.id)] for o in team.current))
+    for cid, cycle in scored.cycles.items():
+        fp[c_key(cid)] = digest("c", repr(cycle.cycle), as_of, scoring, *(fp[o_key(o.id)] for o in cycle.objectives))
+    for page in site.pages:
+        fp[d_key(page.id)] = digest("d", sources.get(page.source, ""), markdown, links(page))
+    objective_fps = [fp[o_key(oid)] for oid in scored.objectives]
+    fp["okrs"] = digest("okrs", now, *objective_fps, *(fp[t_key(t)] + repr(scored.teams[t].team) for t in site.teams),
+                        *(fp[c_key(c)] for c in scored.cycles))
+    fp["kpis"] = digest("kpis", *(fp[k_key(k)] for k in scored.kpis))
+    fp["checkins"] = digest("checkins", config.title, config.base_url, *objective_fps)
+    items: list[Objective | KPI | Page] = [*site.objectives.values(), *site.kpis.values(), *site.pages]
+    fp["search"] = digest("search", repr(list(site.teams.values())),
+                          *(sources.get(item.source, "") for item in items),
+                          *(repr(score.team) for score in scored.objectives.values()),
+                          *(repr(status.team) for status in scored.kpis.values()))
+    return fp

@@ -1,0 +1,359 @@
+"""Page jobs: one small function per page kind, each yielding the jobs of its pages.
+
+A job names its output path, its template, the context the template gets, and the inputs the
+page reads (objectives, KPIs, teams, cycles, guide pages, the site frame). Contexts are built
+only for the pages that render: an incremental build compares each job's fingerprint (its
+template's and its inputs') with the last build's and renders only what changed.
+
+Templates receive scored records (``ScoredObjective``, ``ScoredKPI``, ``ScoredTeam``,
+``ScoredCycle``) that carry their figures; nothing is looked up by id in a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from ..model.content import Objective, Page
+from ..model.scoring import (
+    ScoredCycle,
+    ScoredKPI,
+    ScoredKR,
+    ScoredObjective,
+    ScoredSite,
+    ScoredTeam,
+)
+from . import api, charts, search
+from .markup import Rendered, make_markdown, relative_url, render_markdown
+
+FRAME = "frame"  # what every HTML page shows: site title, navigation, the as-of date, chart mode
+GUIDES = "guides"  # the list of guide pages, in the guide navigation
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file: made from a template and a context, or from ``data``."""
+
+    path: str  # below the output folder: "okrs/2026-Q4/x/index.html"
+    inputs: tuple[str, ...]  # keys of what it reads, fingerprinted by ``SiteView.fingerprints``
+    template: str | None = None
+    context: Callable[[], dict[str, Any]] | None = None
+    data: Callable[[], bytes] | None = None
+    base: str | None = None  # links start from this prefix instead of being relative (404.html)
+    charts: tuple[str, ...] = ()  # chart keys the page shows (drawn in one batch in svg mode)
+
+    @property
+    def url(self) -> str:
+        """The page's URL below the site root ("okrs/x/"; "" for home; "404.html")."""
+        return self.path.removesuffix("index.html")
+
+
+def o_key(objective_id: str) -> str:
+    return f"o:{objective_id}"
+
+
+def k_key(kpi_id: str) -> str:
+    return f"k:{kpi_id}"
+
+
+def t_key(team_id: str) -> str:
+    return f"t:{team_id}"
+
+
+def c_key(cycle_id: str) -> str:
+    return f"c:{cycle_id}"
+
+
+def d_key(page_id: str) -> str:
+    return f"d:{page_id}"
+
+
+@dataclass
+class SiteView:
+    """What page jobs read: the scored site, content paths for links, Markdown and charts."""
+
+    scored: ScoredSite
+    paths: dict[str, str]  # content path → site path, for links in bodies
+    chart_html: dict[str, Markup] = field(default_factory=dict)  # svg mode: drawn before rendering
+
+    def __post_init__(self) -> None:
+        self.config = self.scored.site.config
+        self._md: Any = None
+        prefix = self.config.content_dir.strip("/") + "/"
+        self._prefix = prefix
+
+    def body(self, item: Objective | Page | Any, url: str) -> Rendered:
+        """An item's Markdown body as HTML, its links pointing at pages of the site."""
+        if self._md is None:
+            self._md = make_markdown(self.config.markdown_html)
+        return render_markdown(self._md, item.body, content_rel=item.source.removeprefix(self._prefix),
+                               page_url=url, paths=self.paths)
+
+    def chart(self, key: str) -> Markup | None:
+        """A chart as markup: inline SVG (drawn beforehand) or a Vega-Lite spec for the browser."""
+        if self.config.charts == "svg":
+            return self.chart_html.get(key)
+        spec = chart_spec(self.scored, key)
+        if spec is None:
+            return None
+        return (Markup('<script type="application/json" class="vega-spec">') + Markup(charts.chart_json(spec))
+                + Markup("</script>"))
+
+    def nav(self) -> list[tuple[str, str]]:
+        items = [("Home", ""), ("KPIs", "kpis/"), ("Teams", "teams/"), ("Alignment", "alignment/"),
+                 ("Archive", "cycles/")]
+        guides = self.guides()
+        if guides:
+            items.append(("Guide", guides[0].url))
+        items.append(("Search", "search/"))
+        return items
+
+    def guides(self) -> list[Page]:
+        return [page for page in self.scored.site.pages if page.id != "index"]  # the index page is on home
+
+
+def chart_spec(scored: ScoredSite, key: str) -> dict | None:
+    """The Vega-Lite spec of a chart key: 'objective:ID', 'kpi:ID' or 'spark:ID'."""
+    kind, _, item = key.partition(":")
+    if kind == "objective":
+        return charts.objective_chart(scored.objectives[item], scored.as_of)
+    if kind == "kpi":
+        return charts.kpi_chart(scored.kpis[item])
+    return charts.sparkline(scored.kpis[item])
+
+
+def by_team(view: SiteView, items: list[Any]) -> list[tuple[ScoredTeam | None, list[Any]]]:
+    """Objectives or KPIs grouped by owning team, teams in tree order; those with no team last."""
+    groups: dict[str | None, list[Any]] = {}
+    for item in items:
+        groups.setdefault(item.team.id if item.team else None, []).append(item)
+    ordered: list[tuple[ScoredTeam | None, list[Any]]] = [
+        (team, groups[tid]) for tid, team in view.scored.teams.items() if tid in groups]
+    if None in groups:
+        ordered.append((None, groups[None]))
+    return ordered
+
+
+# -- page kinds ---------------------------------------------------------------------------------------
+
+def home_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    cycle = scored.current
+    current = list(cycle.objectives) if cycle else []
+    index_page = next((p for p in scored.site.pages if p.id == "index"), None)
+    inputs = [FRAME, *(o_key(o.id) for o in current), *(k_key(k) for k in scored.kpis),
+              *(t_key(t.team.id) for t, _ in by_team(view, current) if t is not None)]
+    if cycle:
+        inputs.append(c_key(cycle.id))
+    if index_page:
+        inputs.append(d_key(index_page.id))
+
+    def context() -> dict[str, Any]:
+        return {"cycle": cycle, "groups": by_team(view, current), "kpis": list(scored.kpis.values()),
+                "signals": scored.signals, "title": view.config.title,
+                "intro": view.body(index_page, "") if index_page else None}
+
+    yield Job("index.html", tuple(inputs), "home.html", context)
+
+
+def objective_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    for score in scored.objectives.values():
+        objective = score.objective
+        parent = scored.objectives.get(objective.aligns_to or "")
+        children = scored.children.get(objective.id, ())
+        inputs = (FRAME, o_key(objective.id), *([o_key(parent.id)] if parent else []),
+                  *(o_key(child.id) for child in children))
+
+        def context(score: ScoredObjective = score, parent: ScoredObjective | None = parent,
+                    children: tuple[ScoredObjective, ...] = children) -> dict[str, Any]:
+            url = score.objective.url
+            return {"o": score, "parent": parent, "children": children, "title": score.objective.title,
+                    "body": view.body(score.objective, url), "chart": view.chart(f"objective:{score.id}")}
+
+        yield Job(objective.url + "index.html", inputs, "objective.html", context,
+                  charts=(f"objective:{objective.id}",))
+
+
+def kpi_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    for status in scored.kpis.values():
+        readers: list[tuple[ScoredObjective, ScoredKR]] = []
+        for ref in status.read_by:
+            objective_id, _, kr_id = ref.partition("#")
+            reader = scored.objectives[objective_id]
+            readers.extend((reader, kr) for kr in reader.key_results if kr.kr.id == kr_id)
+        inputs = (FRAME, k_key(status.id), *dict.fromkeys(o_key(o.id) for o, _ in readers))
+
+        def context(status: ScoredKPI = status, readers: list = readers) -> dict[str, Any]:
+            return {"k": status, "readers": readers, "title": status.kpi.title,
+                    "body": view.body(status.kpi, status.url), "chart": view.chart(f"kpi:{status.id}")}
+
+        yield Job(status.url + "index.html", inputs, "kpi.html", context, charts=(f"kpi:{status.id}",))
+
+
+def dashboard_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    inputs = (FRAME, *(k_key(k) for k in scored.kpis), *(t_key(t) for t in scored.teams))
+
+    def context() -> dict[str, Any]:
+        groups = [(team, [(k, view.chart(f"spark:{k.id}")) for k in kpis])
+                  for team, kpis in by_team(view, list(scored.kpis.values()))]
+        return {"groups": groups, "signals": scored.signals, "title": "KPIs"}
+
+    yield Job("kpis/index.html", inputs, "dashboard.html", context, charts=tuple(f"spark:{k}" for k in scored.kpis))
+
+
+def teams_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    yield Job("teams/index.html", (FRAME, *(t_key(t) for t in scored.teams)), "teams.html",
+              lambda: {"teams": list(scored.teams.values()), "title": "Teams"})
+
+
+def team_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    for team in scored.teams.values():
+        inputs = (FRAME, t_key(team.id), *(o_key(o.id) for o in team.current), *(o_key(o.id) for o in team.past),
+                  *(k_key(k.id) for k in team.kpis))
+
+        def context(team: ScoredTeam = team) -> dict[str, Any]:
+            return {"team": team, "current_cycle": scored.current, "past": list(reversed(team.past)),
+                    "title": team.name}
+
+        yield Job(team.url + "index.html", inputs, "team.html", context)
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """One objective in the alignment tree, flattened: ``opens`` starts a nested list under the
+    previous row, ``closes`` ends that many nested lists before this row."""
+
+    objective: ScoredObjective
+    depth: int
+    opens: bool
+    closes: int
+
+
+def alignment_rows(scored: ScoredSite, cycle: ScoredCycle) -> tuple[list[TreeRow], int]:
+    """The cycle's objectives depth first under their parents, iteratively (a chain thousands of
+    levels deep is fine); the number of lists still open at the end."""
+    roots = [o for o in cycle.objectives
+             if not o.objective.aligns_to or o.objective.aligns_to not in scored.objectives
+             or scored.objectives[o.objective.aligns_to].objective.cycle != cycle.id]
+    rows: list[TreeRow] = []
+    stack: list[tuple[ScoredObjective, int]] = [(root, 0) for root in reversed(roots)]
+    seen: set[str] = set()
+    previous = 0
+    while stack:
+        score, depth = stack.pop()
+        if score.id in seen:
+            continue
+        seen.add(score.id)
+        rows.append(TreeRow(score, depth, bool(rows) and depth > previous, max(previous - depth, 0)))
+        previous = depth
+        kids = [kid for kid in scored.children.get(score.id, ()) if kid.objective.cycle == cycle.id]
+        stack.extend((kid, depth + 1) for kid in reversed(kids))
+    return rows, previous
+
+
+def alignment_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    inputs = (FRAME, *(o_key(o) for o in scored.objectives), *(c_key(c) for c in scored.cycles))
+
+    def context() -> dict[str, Any]:
+        trees = []
+        for cycle in reversed(list(scored.cycles.values())):
+            rows, open_at_end = alignment_rows(scored, cycle)
+            if rows:
+                trees.append((cycle, rows, open_at_end))
+        return {"trees": trees, "title": "Alignment"}
+
+    yield Job("alignment/index.html", inputs, "alignment.html", context)
+
+
+def cycles_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    yield Job("cycles/index.html", (FRAME, *(c_key(c) for c in scored.cycles)), "cycles.html",
+              lambda: {"cycles": list(reversed(list(scored.cycles.values()))), "title": "Cycle archive"})
+
+
+def cycle_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    for cycle in scored.cycles.values():
+        inputs = (FRAME, c_key(cycle.id), *(o_key(o.id) for o in cycle.objectives))
+        def context(cycle: ScoredCycle = cycle) -> dict[str, Any]:
+            return {"cycle": cycle, "title": cycle.name}
+
+        yield Job(cycle.url + "index.html", inputs, "cycle.html", context)
+
+
+def doc_jobs(view: SiteView) -> Iterator[Job]:
+    for page in view.guides():
+        def context(page: Page = page) -> dict[str, Any]:
+            return {"doc": page, "guides": view.guides(), "body": view.body(page, page.url), "title": page.title}
+
+        yield Job(page.url + "index.html", (FRAME, d_key(page.id), GUIDES), "page.html", context)
+
+
+def search_jobs(view: SiteView) -> Iterator[Job]:
+    yield Job("search/index.html", (FRAME,), "search.html", lambda: {"title": "Search"})
+    yield Job("assets/search-index.js", ("search",), data=lambda: search.search_index(view.scored))
+
+
+def not_found_jobs(view: SiteView) -> Iterator[Job]:
+    # GitHub Pages serves 404.html at any depth, so its links start from base_url.
+    yield Job("404.html", (FRAME, "config:base_url"), "404.html", lambda: {"title": "Not found"},
+              base=view.config.base_url)
+
+
+def feed_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+
+    def context() -> dict[str, Any]:
+        entries = []
+        for score in scored.objectives.values():
+            for kr in score.key_results:
+                for checkin in kr.checkins:
+                    entries.append((checkin.date, score.objective, kr.kr, checkin))
+        entries.sort(key=lambda e: (e[0], e[1].id, e[2].id), reverse=True)
+        return {"entries": entries[:100]}
+
+    yield Job("feed.xml", ("checkins", "config:title", "config:base_url"), "feed.xml", context)
+
+
+def api_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    yield Job("api/okrs.json", ("okrs",), data=lambda: api.dumps(api.okrs_json(scored)))
+    yield Job("api/kpis.json", ("kpis",), data=lambda: api.dumps(api.kpis_json(scored)))
+
+
+PAGE_KINDS: tuple[Callable[[SiteView], Iterator[Job]], ...] = (
+    home_jobs, dashboard_jobs, teams_jobs, alignment_jobs, cycles_jobs, search_jobs, not_found_jobs,
+    feed_jobs, api_jobs, objective_jobs, kpi_jobs, team_jobs, cycle_jobs, doc_jobs,
+)
+
+
+def page_jobs(view: SiteView) -> Iterator[Job]:
+    """Every generated file of the site, in a fixed order."""
+    for kind in PAGE_KINDS:
+        yield from kind(view)
+
+
+def frame_context(view: SiteView, job: Job) -> dict[str, Any]:
+    """What base.html reads: the site, the navigation, links relative to this page."""
+    url = job.url
+    if job.base is not None:
+        base = job.base
+
+        def link(target: str) -> str:
+            return base + target
+        root = base
+    else:
+        def link(target: str) -> str:
+            return relative_url(url, target)
+        root = "../" * url.count("/") or "./"
+    return {"config": view.config, "as_of": view.scored.as_of, "nav": view.nav(), "url": url, "root": root,
+            "link": link}

@@ -1,0 +1,31 @@
+"""Running page jobs: a job → the bytes of its output file."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from . import charts, vega
+from .jobs import Job, SiteView, chart_spec, frame_context
+
+
+def render_job(env: Environment, view: SiteView, job: Job) -> bytes:
+    """The output file's bytes: its template rendered with the frame and its own context, or its data."""
+    if job.data is not None:
+        return job.data()
+    assert job.template is not None and job.context is not None
+    context = frame_context(view, job)
+    context.update(job.context())
+    return env.get_template(job.template).render(context).encode("utf-8")
+
+
+def draw_svg_charts(view: SiteView, jobs: list[Job]) -> None:
+    """``charts: svg``: draw the charts of the pages about to render, in one batch of workers."""
+    keys = sorted({key for job in jobs for key in job.charts} - view.chart_html.keys())
+    specs = {key: spec for key in keys if (spec := chart_spec(view.scored, key)) is not None}
+    if not specs:
+        return
+    names = list(specs)
+    prefixes = [f"c{charts.short_id(key)}-" for key in names]
+    svgs = vega.render_svgs([specs[key] for key in names], prefixes)
+    view.chart_html.update({key: Markup(svg) for key, svg in zip(names, svgs)})

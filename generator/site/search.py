@@ -1,0 +1,33 @@
+"""The search index: a classic script, so search works from file:// too."""
+
+from __future__ import annotations
+
+import orjson
+
+from ..model.scoring import ScoredSite
+
+
+def _plain(markdown: str, limit: int = 2000) -> str:
+    """Markdown reduced to searchable words (a cheap pass: punctuation marks stay harmless)."""
+    return " ".join(markdown.replace("#", " ").replace("*", " ").replace("`", " ").split())[:limit]
+
+
+def search_index(scored: ScoredSite) -> bytes:
+    """``window.OKR_SEARCH_INDEX = [...]``: title, URL, kind, a subtitle and the searchable text."""
+    docs: list[dict[str, str]] = []
+    for score in scored.objectives.values():
+        o = score.objective
+        krs = " ".join(kr.title for kr in o.key_results)
+        team = score.team.name if score.team else ""
+        docs.append({"t": o.title, "u": o.url, "k": "Objective", "s": f"{o.cycle} · {team} · {o.owner or ''}",
+                     "x": f"{krs} {o.owner or ''} {o.id} {_plain(o.body)}"})
+    for status in scored.kpis.values():
+        k = status.kpi
+        docs.append({"t": k.title, "u": k.url, "k": "KPI", "s": status.team.name if status.team else "",
+                     "x": f"{k.id} {_plain(k.body)}"})
+    for t in scored.site.teams.values():
+        docs.append({"t": t.name, "u": f"teams/{t.id}/", "k": "Team", "s": t.lead or "", "x": t.id})
+    for p in scored.site.pages:
+        docs.append({"t": p.title, "u": p.url, "k": "Guide", "s": "", "x": _plain(p.body)})
+    text = orjson.dumps(docs).decode().replace("</", "<\\/")
+    return f"window.OKR_SEARCH_INDEX = {text};\n".encode()

@@ -1,0 +1,108 @@
+"""The Jinja2 environment of a theme, its filters, and a fingerprint of every template.
+
+A template's fingerprint covers its own text and every template it extends, imports or
+includes, so an incremental build re-renders exactly the pages whose templates changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Callable
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    meta,
+    select_autoescape,
+)
+
+from . import formatting
+from .themes import Theme
+
+LABELS = {
+    "on_track": "On track", "at_risk": "At risk", "off_track": "Off track", "final": "Final",
+    "missed": "Missed", "red": "Red", "yellow": "Yellow", "green": "Green", "healthy": "Healthy",
+    "watch": "Watch", "unhealthy": "Unhealthy", "no_target": "No target", "no_data": "No data",
+    "improving": "Improving", "worsening": "Worsening", "flat": "Flat", "unknown": "Unknown",
+    "aspirational": "Aspirational", "committed": "Committed", "up": "Higher is better",
+    "down": "Lower is better", "numeric": "Numeric", "milestone": "Milestones", "binary": "Done / not done",
+    "upcoming": "Upcoming", "running": "Running", "ended": "Ended",
+}
+
+
+class _ThemeLoader(FileSystemLoader):
+    """Templates from one theme folder, never from a link that leads out of it."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        root = os.path.realpath(self.searchpath[0])
+        if not real.startswith(root + os.sep):
+            raise TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+def make_environment(theme: Theme) -> Environment:
+    """Autoescaped, strict about undefined names, with the formatting filters."""
+    env = Environment(
+        loader=ChoiceLoader([_ThemeLoader(str(path)) for path in theme.template_dirs]),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(num=formatting.number, pct=formatting.percent, score=formatting.score,
+                       label=LABELS.get, longdate=formatting.long_date)
+    return env
+
+
+class TemplateDigests:
+    """Fingerprints of templates by name, each computed once per build."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self._own: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._closed: dict[str, str] = {}
+
+    def _read(self, name: str) -> tuple[str, tuple[str, ...]]:
+        """A template's own digest and the templates it names."""
+        if name not in self._own:
+            assert self.env.loader is not None
+            try:
+                source, _, _ = self.env.loader.get_source(self.env, name)
+            except TemplateNotFound:
+                self._own[name] = ("missing", ())
+                return self._own[name]
+            referenced: tuple[str, ...] = ()
+            with contextlib.suppress(TemplateSyntaxError):  # reported, with its line, when the page renders
+                found = meta.find_referenced_templates(self.env.parse(source))
+                referenced = tuple(sorted({ref for ref in found if ref is not None}))
+            self._own[name] = (hashlib.blake2b(source.encode(), digest_size=16).hexdigest(), referenced)
+        return self._own[name]
+
+    def __getitem__(self, name: str) -> str:
+        """The digest of a template and everything it extends, imports or includes."""
+        if name not in self._closed:
+            seen: set[str] = set()
+            stack = [name]
+            parts: list[str] = []
+            while stack:
+                current = stack.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                own, referenced = self._read(current)
+                parts.append(f"{current}:{own}")
+                stack.extend(referenced)
+            self._closed[name] = hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=16).hexdigest()
+        return self._closed[name]
+
+
+def render(env: Environment, name: str, context: dict[str, Any]) -> str:
+    return env.get_template(name).render(context)
