@@ -132,7 +132,7 @@ def generate(root: Path, objectives: int, kpis: int, seed: int = 7) -> list[str]
 def run_pipeline(root: Path) -> tuple[int, int, int]:
     loaded = load_site(root)
     scores = score_site(loaded.site, AS_OF)
-    warnings = quality_warnings(loaded.site, scores)
+    warnings = quality_warnings(scores)
     return len(loaded.site.objectives), len(loaded.problems), len(warnings)
 
 

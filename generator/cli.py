@@ -142,7 +142,7 @@ def _build(args: argparse.Namespace) -> int:
     # --base-url: e.g. configure-pages' base_path in CI; '' is the domain's root
     overrides = {"base_url": args.base_url} if args.base_url is not None else None
     built = build_site(args.site_dir, out_dir, as_of, overrides=overrides, strict=args.strict, clean=args.clean,
-                       progress=_progress if sys.stderr.isatty() else None)
+                       progress=_progress if sys.stderr.isatty() else None, jobs=args.jobs, background_save=True)
     items = built.checked.diagnostics.sorted()
     if items:
         print(format_diagnostics(items, "text"), file=sys.stderr)
@@ -150,7 +150,7 @@ def _build(args: argparse.Namespace) -> int:
         print(_summary(built.checked, "build") + f"; nothing written, {out_dir} left as it was", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
-    how = (f"{built.rendered} of {built.total} files rebuilt, {built.written} changed"
+    how = (f"{len(built.rendered)} of {built.total} files rebuilt, {built.written} changed"
            + (f", {built.removed} removed" if built.removed else "")) if built.incremental else f"{built.total} files"
     print(f"{_summary(built.checked, 'build')}\nwrote {out_dir} ({how}) in {elapsed:.2f} s (as of {as_of})")
     return 0

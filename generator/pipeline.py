@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .buildrecord import BuildRecord, engine_fingerprint, forget_record, load_record, save_record
@@ -22,10 +22,12 @@ from .diagnostics import Diagnostics, OkrPagesError
 from .model.checks import quality_warnings
 from .model.scoring import ScoredSite, score_site
 from .output import MARKER, OutputTree
+from .parallel import fork_map, split, workers
 from .reading.load import Loaded, gc_paused, load_site
 from .reading.references import content_paths
 
 Progress = Callable[[int, int], None]
+PARALLEL_RENDER = 200  # below this many pages to render, forking costs more than it saves
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -54,7 +56,7 @@ class Built:
 
     checked: Checked
     written: int | None = None  # files written (changed or new); None when the build stopped
-    rendered: int = 0  # jobs rendered
+    rendered: list[str] = field(default_factory=list)  # output paths whose jobs were rendered
     total: int = 0  # files in the output
     removed: int = 0
     incremental: bool = False
@@ -97,9 +99,9 @@ def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt
 
 
 def check_site(site_dir: Path, as_of: dt.date, overrides: dict[str, str] | None = None,
-               previous: Loaded | None = None) -> Checked:
+               previous: Loaded | None = None, jobs: int | None = None) -> Checked:
     """Read, validate and score; every problem, quality warnings and broken links included."""
-    loaded = load_site(site_dir, overrides, previous)
+    loaded = load_site(site_dir, overrides, previous, jobs)
     scored = score_site(loaded.site, as_of)
     diagnostics = Diagnostics(list(loaded.problems))
     diagnostics.extend(quality_warnings(scored))
@@ -108,14 +110,18 @@ def check_site(site_dir: Path, as_of: dt.date, overrides: dict[str, str] | None 
 
 def build_site(site_dir: Path, out_dir: Path, as_of: dt.date, *, overrides: dict[str, str] | None = None,
                strict: bool = False, clean: bool = False, state: BuildState | None = None,
-               progress: Progress | None = None) -> Built:
-    """Check, then render and write what changed. Nothing is written when the check fails."""
+               progress: Progress | None = None, jobs: int | None = None, background_save: bool = False) -> Built:
+    """Check, then render and write what changed. Nothing is written when the check fails.
+
+    ``jobs`` caps the processes that read and render in parallel (default: one per CPU);
+    ``background_save`` lets a forked child write a cold build's record while the command ends."""
     with gc_paused():
-        return _build(site_dir, out_dir, as_of, overrides, strict, clean, state, progress)
+        return _build(site_dir, out_dir, as_of, overrides, strict, clean, state, progress, jobs, background_save)
 
 
 def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, str] | None, strict: bool,
-           clean: bool, state: BuildState | None, progress: Progress | None) -> Built:
+           clean: bool, state: BuildState | None, progress: Progress | None, jobs: int | None,
+           background_save: bool) -> Built:
     from .site.fingerprints import digest as key_digest
     from .site.fingerprints import fingerprints
     from .site.jobs import Job, SiteView, page_jobs
@@ -130,7 +136,7 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
         record = state.record if state is not None else load_record(site_dir, out_dir, engine)
         if record is not None and record.engine != engine:
             record = None
-    checked = check_site(site_dir, as_of, overrides, record.loaded if record else None)
+    checked = check_site(site_dir, as_of, overrides, record.loaded if record else None, jobs)
     theme = load_theme(site_dir)
     checked.diagnostics.extend(theme.problems)
     built = Built(checked)
@@ -143,27 +149,27 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     sources = {rel: read.fingerprint for rel, read in loaded.files.items()}
     inputs = fingerprints(view, sources)
 
-    jobs: dict[str, Job] = {}
+    planned: dict[str, Job] = {}
     fingerprint: dict[str, str] = {}
     for rel in loaded.site.files:  # images and downloads beside the Markdown; a generated page wins a clash
         full = f"{loaded.content_dir}/{rel}"
-        jobs[rel] = Job(rel, (), data=_reader(site_dir / full))
+        planned[rel] = Job(rel, (), data=_reader(site_dir / full))
         fingerprint[rel] = loaded.assets.get(full, ((0, 0, 0, 0), ""))[1]
     for path, entry in theme.static.items():
-        jobs[path] = Job(path, (), data=_reader(Path(entry.path)))
+        planned[path] = Job(path, (), data=_reader(Path(entry.path)))
         fingerprint[path] = f"static:{entry.path}:{entry.stamp}"
     if loaded.site.config.charts == "js":
-        jobs["assets/vega.js"] = Job("assets/vega.js", (), data=lambda: javascript_bundle().encode("utf-8"))
+        planned["assets/vega.js"] = Job("assets/vega.js", (), data=lambda: javascript_bundle().encode("utf-8"))
         fingerprint["assets/vega.js"] = f"vega:{vl_convert_version()}:{BUNDLE_FORMAT}"
     for job in page_jobs(view):
-        jobs[job.path] = job
+        planned[job.path] = job
         fingerprint[job.path] = key_digest(templates[job.template] if job.template else "",
                                            *(inputs[key] for key in job.inputs))
 
     incremental = record is not None and (out_dir / MARKER).is_file()
     previous = record.outputs if record is not None and incremental else {}
-    todo = [job for path, job in jobs.items() if previous.get(path, ("",))[0] != fingerprint[path]]
-    removed = [path for path in previous if path not in jobs]
+    todo = [job for path, job in planned.items() if previous.get(path, ("",))[0] != fingerprint[path]]
+    removed = [path for path in previous if path not in planned]
     if loaded.site.config.charts == "svg":
         draw_svg_charts(view, todo)
 
@@ -171,20 +177,33 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
         forget_record(site_dir, out_dir)  # killed half way, the next build must be a cold one
     tree = OutputTree(out_dir, fresh=not incremental)
     outputs: dict[str, tuple[str, str]] = {}
-    written = 0
-    try:
-        for index, job in enumerate(todo, 1):
+    parts = workers(jobs) if len(todo) >= PARALLEL_RENDER else 1
+
+    def render(chunk: list[Job]) -> list[tuple[str, str, bool]]:
+        """Render and write some jobs (in this process or a forked worker): (path, digest, written)."""
+        done = []
+        for index, job in enumerate(chunk, 1):
             data = render_job(env, view, job)
             data_digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            if previous.get(job.path, ("", ""))[1] != data_digest:
+            changed = previous.get(job.path, ("", ""))[1] != data_digest
+            if changed:
                 tree.write(job.path, data)
-                written += 1
-            outputs[job.path] = (fingerprint[job.path], data_digest)
-            if progress and (index % 100 == 0 or index == len(todo)):
-                progress(index, len(todo))
+            done.append((job.path, data_digest, changed))
+            if progress and chunk is first and (index % 50 == 0 or index == len(chunk)):
+                progress(min(index * parts, len(todo)) if index < len(chunk) else len(todo), len(todo))
+        return done
+
+    chunks = split(todo, parts)
+    first = chunks[0] if chunks else []
+    written = 0
+    try:
+        for done in fork_map(render, chunks):
+            for path, data_digest, changed in done:
+                outputs[path] = (fingerprint[path], data_digest)
+                written += changed
         for path in removed:
             tree.remove(path)
-        for path in jobs:
+        for path in planned:
             if path not in outputs:
                 outputs[path] = previous[path]
         outputs = dict(sorted(outputs.items()))
@@ -198,8 +217,8 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     if state is not None:
         state.record = new_record
     else:
-        save_record(site_dir, new_record)
-    built.written, built.rendered, built.total = written, len(todo), len(jobs)
+        save_record(site_dir, new_record, record, background=background_save)
+    built.written, built.rendered, built.total = written, [job.path for job in todo], len(planned)
     built.removed, built.incremental = len(removed), incremental
     return built
 

@@ -22,8 +22,8 @@ from ..model.content import KPI, KeyResult, Number, Objective, Site
 from ..reading.documents import parse_front
 from ..reading.fields import Source, read_value
 from ..reading.fieldtypes import parse_date_text, parse_number_text, scalar_value
-from ..reading.links import slugify
 from ..reading.load import load_site
+from ..reading.markdown import slugify
 from ..reading.schema import KEY_RESULT
 from ..reading.series import check_dates, read_csv, read_inline
 from ..reading.yamlnodes import is_null, value_of

@@ -13,8 +13,8 @@ from ..diagnostics import OkrPagesError, did_you_mean
 from ..model.content import Config, Site
 from ..reading.config import implicit_cycle, load_config
 from ..reading.documents import KIND_FOLDERS
-from ..reading.links import slugify
 from ..reading.load import load_site
+from ..reading.markdown import slugify
 from .yamledit import quote
 
 _FOLDER: dict[str, str] = {kind: folder for folder, kind in KIND_FOLDERS.items()}  # objective → okrs

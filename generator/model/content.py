@@ -72,9 +72,29 @@ class Link:
     """A relative link or image in a Markdown body, resolved against the other content files."""
 
     target: str  # path below the content folder, normalised: "okrs/2026-Q4/x.md"
-    written: str  # as written in the Markdown, for messages
+    written: str  # the path as written in the Markdown, for messages
     line: int
     image: bool = False
+    href: str = ""  # the whole URL as the HTML would hold it, kept when the target is no page
+    fragment: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Body:
+    """A Markdown body compiled once, when its file is read: HTML whose relative links are slots
+    (``\\x00<n>\\x00``, a character Markdown never lets through) filled per page with the link's
+    URL relative to that page; its headings; its links."""
+
+    html: str = ""
+    toc: tuple[Heading, ...] = ()
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,7 +112,11 @@ class Objective:
     declared_key_results: int = 0  # as written, counting those dropped for errors
     body_line: int = 1
     marks: dict[str, Mark] = field(default_factory=dict, compare=False, hash=False)
-    links: tuple[Link, ...] = ()
+    compiled: Body = field(default_factory=Body, compare=False)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return self.compiled.links
 
     @property
     def url(self) -> str:
@@ -132,7 +156,11 @@ class KPI:
     body_line: int = 1
     series_file: str | None = None  # the CSV's path, when the series lives in one
     marks: dict[str, Mark] = field(default_factory=dict, compare=False, hash=False)
-    links: tuple[Link, ...] = ()
+    compiled: Body = field(default_factory=Body, compare=False)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return self.compiled.links
 
     @property
     def url(self) -> str:
@@ -151,7 +179,11 @@ class Page:
     body: str
     source: str
     body_line: int = 1
-    links: tuple[Link, ...] = ()
+    compiled: Body = field(default_factory=Body, compare=False)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return self.compiled.links
 
     @property
     def url(self) -> str:

@@ -196,9 +196,10 @@ def kpi_baseline(kpi: KPI, cycle: Cycle, as_of: dt.date) -> Number | None:
 
 def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date) -> ScoredKR:
     """A KR's score, 0–1, with the figures it came from."""
-    checkins = tuple(c for c in kr.checkins if c.date <= as_of)
-    confident = [c.confidence for c in checkins if c.confidence is not None]
-    confidence = confident[-1] if confident else None
+    checkins = kr.checkins  # sorted by date: usually all of them are on or before as_of
+    if checkins and checkins[-1].date > as_of:
+        checkins = tuple(c for c in checkins if c.date <= as_of)
+    confidence = next((c.confidence for c in reversed(checkins) if c.confidence is not None), None)
     if kr.type == "milestone":
         score = weighted_mean([(1.0 if m.done else 0.0, m.weight) for m in kr.milestones]) or 0.0
         return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
@@ -211,10 +212,9 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         baseline = kpi_baseline(kpi, cycle, as_of)
     current: Number | None
     no_data = False
-    valued = [c for c in checkins if c.value is not None]
-    history: list[tuple[dt.date, Number]] = [(c.date, c.value) for c in valued]  # type: ignore[misc]
-    if valued:
-        current = valued[-1].value
+    history: list[tuple[dt.date, Number]] = [(c.date, c.value) for c in checkins if c.value is not None]
+    if history:
+        current = history[-1][1]
     elif kr.current is not None:
         current = kr.current
         history = [(min(as_of, cycle.end), current)] if cycle else []
@@ -228,14 +228,13 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         history = [(p.date, p.value) for p in inside]
     if baseline is None or current is None or kr.target is None or kr.target == baseline:
         return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi)
-    target = kr.target
-
-    def progress_of(value: Number) -> float:
-        return clamp((value - baseline) / (target - baseline))
-
-    start = ((cycle.start, 0.0),) if cycle and not any(d == cycle.start for d, _ in history) else ()
-    progress = start + tuple((date, progress_of(value)) for date, value in history)
-    return ScoredKR(kr, progress_of(current), current, baseline, confidence, no_data, checkins, progress, kpi)
+    span = kr.target - baseline
+    # clamp((value - baseline) / span) to 0–1, written out: this runs for every check-in of every KR
+    progress = [(date, max(0.0, min(1.0, (value - baseline) / span))) for date, value in history]
+    if cycle and all(date != cycle.start for date, _ in history):
+        progress.insert(0, (cycle.start, 0.0))
+    score = max(0.0, min(1.0, (current - baseline) / span))
+    return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi)
 
 
 def _final_point(score: float, cycle: Cycle | None, as_of: dt.date) -> tuple[tuple[dt.date, float], ...]:

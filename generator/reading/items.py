@@ -19,6 +19,7 @@ import yaml
 from ..diagnostics import Diagnostic
 from ..model.content import (
     KPI,
+    Body,
     CheckIn,
     KeyResult,
     Mark,
@@ -31,7 +32,7 @@ from ..model.content import (
 from .documents import KIND_FOLDERS, KIND_ROOTS, Document, Kind
 from .fields import INVALID, Record, Source, read_record, read_scalar
 from .fieldtypes import scalar_value
-from .links import find_links, slugify
+from .markdown import compile_body, slugify
 from .schema import KIND, OBJECTIVE, PAGE
 from .schema import KPI as KPI_FIELDS
 from .series import check_dates, read_csv, read_inline
@@ -52,13 +53,14 @@ class ItemResult:
     reads: tuple[str, ...] = ()  # site-relative paths of other files read
 
 
-def read_item(document: Document, content_dir: str, read_file: ReadFile) -> ItemResult:
-    """Validate one document as the kind its folder (or ``kind:``) says."""
+def read_item(document: Document, content_dir: str, read_file: ReadFile, allow_html: bool = False) -> ItemResult:
+    """Validate one document as the kind its folder (or ``kind:``) says; compile its body."""
     problems: list[Diagnostic] = []
     kind = _kind(document, problems)
     src = Source(document.rel, document.line_offset, problems)
+    body = compile_body(document.body, document.content_rel, document.body_line, allow_html)
     if kind == "page":
-        return ItemResult(_read_page(src, document), problems)
+        return ItemResult(_read_page(src, document, body), problems)
     if document.front is None or not document.front.value:
         what = "an objective" if kind == "objective" else "a KPI"
         example = "title, cycle, team and key_results" if kind == "objective" else "title and series"
@@ -68,9 +70,9 @@ def read_item(document: Document, content_dir: str, read_file: ReadFile) -> Item
                                    f"start with a line '---', then {example}, then '---'"))
         return ItemResult(None, problems)
     if kind == "objective":
-        return ItemResult(_read_objective(src, document), problems)
+        return ItemResult(_read_objective(src, document, body), problems)
     reads: list[str] = []
-    kpi = _read_kpi(src, document, content_dir, read_file, reads)
+    kpi = _read_kpi(src, document, content_dir, read_file, reads, body)
     return ItemResult(kpi, problems, tuple(reads))
 
 
@@ -104,7 +106,7 @@ def _marks(src: Source, record: Record, prefix: str, *keys: str) -> dict[str, Ma
     return marks
 
 
-def _read_page(src: Source, document: Document) -> Page:
+def _read_page(src: Source, document: Document, body: Body) -> Page:
     values: Record | None = None
     if document.front is not None:
         values = read_record(src, document.front, PAGE, "")
@@ -114,10 +116,10 @@ def _read_page(src: Source, document: Document) -> Page:
         title = heading[1] if heading else PurePosixPath(document.content_rel).stem.replace("-", " ").capitalize()
     page_id = (values.get("id") if values else None) or default_id(document.content_rel, "page")
     return Page(page_id, title, values.get("order") if values else None, document.body, document.rel,
-                document.body_line, find_links(document.body, document.content_rel, document.body_line))
+                document.body_line, body)
 
 
-def _read_objective(src: Source, document: Document) -> Objective | None:
+def _read_objective(src: Source, document: Document, body: Body) -> Objective | None:
     record = read_record(src, document.front, OBJECTIVE, "")
     if record is None or "title" not in record or "cycle" not in record:
         return None
@@ -153,7 +155,7 @@ def _read_objective(src: Source, document: Document) -> Objective | None:
         source=document.rel,
         body_line=document.body_line,
         marks=marks,
-        links=find_links(document.body, document.content_rel, document.body_line),
+        compiled=body,
     )
 
 
@@ -231,7 +233,7 @@ def _checkin(record: Record) -> CheckIn:
 
 
 def _read_kpi(src: Source, document: Document, content_dir: str, read_file: ReadFile,
-              reads: list[str]) -> KPI | None:
+              reads: list[str], body: Body) -> KPI | None:
     record = read_record(src, document.front, KPI_FIELDS, "")
     if record is None or "title" not in record:
         return None
@@ -293,7 +295,7 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
         body_line=document.body_line,
         series_file=series_file,
         marks=_marks(src, record, "", "title", "series", "team", "id"),
-        links=find_links(document.body, document.content_rel, document.body_line),
+        compiled=body,
     )
 
 

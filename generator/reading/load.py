@@ -18,11 +18,14 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..model.content import KPI, Config, Objective, Page, Site
+from ..parallel import fork_map, split, workers
 from . import references
 from .config import load_config
 from .documents import load_document
 from .files import FileEntry, Stamp, walk
 from .items import ItemResult, read_item
+
+PARALLEL_READ = 300  # below this many files to parse, forking costs more than it saves
 
 
 def digest(data: bytes) -> str:
@@ -57,6 +60,7 @@ class Loaded:
     files: dict[str, ReadFile] = field(default_factory=dict)  # site-relative path of each .md file
     assets: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # other files: stamp, digest
     content_dir: str = "content"
+    markdown_html: bool = False  # how bodies were compiled
 
 
 @contextlib.contextmanager
@@ -116,16 +120,18 @@ class _Digests:
 
 
 def load_site(site_dir: Path, overrides: dict[str, str] | None = None,
-              previous: Loaded | None = None) -> Loaded:
+              previous: Loaded | None = None, jobs: int | None = None) -> Loaded:
     """Read config and content, validate every field and every reference.
 
     ``previous`` is the last build's result for the same site (from the build record): files
-    whose stamp or digest is unchanged are not parsed again."""
+    whose stamp or digest is unchanged are not parsed again. ``jobs`` caps the processes that
+    parse in parallel (default: one per CPU)."""
     with gc_paused():
-        return _load_site(site_dir, overrides, previous)
+        return _load_site(site_dir, overrides, previous, jobs)
 
 
-def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loaded | None) -> Loaded:
+def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loaded | None,
+               jobs: int | None) -> Loaded:
     config, problems = load_config(site_dir, overrides)
     content_dir = site_dir / config.content_dir
     content_rel = os.path.normpath(config.content_dir).replace(os.sep, "/")
@@ -134,8 +140,8 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
                                    f"content folder '{config.content_dir}' not found in {site_dir}",
                                    "create content/okrs/ and content/kpis/, or run okr-pages in the site's folder"))
         return Loaded(_empty_site(config), problems, content_dir=content_rel)
-    if previous is not None and previous.content_dir != content_rel:
-        previous = None  # every path below the content folder changed
+    if previous is not None and (previous.content_dir, previous.markdown_html) != (content_rel, config.markdown_html):
+        previous = None  # every path below the content folder changed, or every body compiles differently
     entries, walk_problems = walk(content_dir, site_dir)
     problems.extend(walk_problems)
     by_rel = {f"{content_rel}/{entry.rel}": entry for entry in entries}
@@ -144,36 +150,32 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
     stamps.update({rel: (read.stamp, read.digest) for rel, read in old_files.items()})
     digests = _Digests(by_rel, stamps)
 
-    def read_other(rel: str) -> tuple[bytes | None, Diagnostic | None]:
-        data = digests.read(rel)
-        if data is None and rel in by_rel:
-            return None, Diagnostic(rel, 1, 1, "error", "", "cannot read file", "check the file's permissions")
-        return data, None
-
-    files: dict[str, ReadFile] = {}
+    files: dict[str, ReadFile | None] = {}
     assets: dict[str, tuple[Stamp, str]] = {}
-    objectives: list[Objective] = []
-    kpis: list[KPI] = []
-    pages: list[Page] = []
     other_files: list[str] = []
+    todo: list[str] = []
     for rel, entry in by_rel.items():
         if not rel.endswith(".md"):
             other_files.append(entry.rel)
             continue
-        read = _reuse(old_files.get(rel), rel, entry, digests)
+        files[rel] = _reuse(old_files.get(rel), rel, entry, digests)
+        if files[rel] is None:
+            todo.append(rel)
+    # Parse what changed: split over forked workers when there is enough of it (a cold read).
+    parts = workers(jobs) if len(todo) >= PARALLEL_READ else 1
+    for done, learnt in fork_map(lambda chunk: _read_files(chunk, digests, content_rel, config.markdown_html),
+                                split(todo, parts)):
+        files.update(done)
+        digests.known.update(learnt)
+    objectives: list[Objective] = []
+    kpis: list[KPI] = []
+    pages: list[Page] = []
+    kept: dict[str, ReadFile] = {}
+    for rel, read in files.items():
         if read is None:
-            data = digests.read(rel)
-            if data is None:
-                problems.append(Diagnostic(rel, 1, 1, "error", "", "cannot read file", "check the file's permissions"))
-                continue
-            document, problem = load_document(data, rel, unicodedata.normalize("NFC", f"{entry.rel}"))
-            if document is None:
-                result = ItemResult(None, [problem] if problem else [])
-            else:
-                result = read_item(document, content_rel, read_other)
-            reads = tuple((other, digests.known.get(other) or "") for other in result.reads)
-            read = ReadFile(entry.stamp, digests.known[rel], result, reads)
-        files[rel] = read
+            problems.append(Diagnostic(rel, 1, 1, "error", "", "cannot read file", "check the file's permissions"))
+            continue
+        kept[rel] = read
         problems.extend(read.result.problems)
         item = read.result.item
         if isinstance(item, Objective):
@@ -188,7 +190,33 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
         if known is not None:
             assets[full] = (by_rel[full].stamp, known)
     site = _cross_check(config, objectives, kpis, pages, other_files, problems)
-    return Loaded(site, problems, files, assets, content_rel)
+    return Loaded(site, problems, kept, assets, content_rel, config.markdown_html)
+
+
+def _read_files(rels: list[str], digests: _Digests, content_rel: str,
+                allow_html: bool) -> tuple[dict[str, ReadFile | None], dict[str, str]]:
+    """Parse and validate some Markdown files; with the digests learnt on the way (of CSVs read)."""
+    def read_other(rel: str) -> tuple[bytes | None, Diagnostic | None]:
+        data = digests.read(rel)
+        if data is None and rel in digests.entries:
+            return None, Diagnostic(rel, 1, 1, "error", "", "cannot read file", "check the file's permissions")
+        return data, None
+
+    done: dict[str, ReadFile | None] = {}
+    for rel in rels:
+        entry = digests.entries[rel]
+        data = digests.read(rel)
+        if data is None:
+            done[rel] = None
+            continue
+        document, problem = load_document(data, rel, unicodedata.normalize("NFC", rel[len(content_rel) + 1:]))
+        if document is None:
+            result = ItemResult(None, [problem] if problem else [])
+        else:
+            result = read_item(document, content_rel, read_other, allow_html)
+        reads = tuple((other, digests.known.get(other) or "") for other in result.reads)
+        done[rel] = ReadFile(entry.stamp, digests.known[rel], result, reads)
+    return done, dict(digests.known)
 
 
 def _reuse(old: ReadFile | None, rel: str, entry: FileEntry, digests: _Digests) -> ReadFile | None:

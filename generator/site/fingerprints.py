@@ -12,7 +12,7 @@ import hashlib
 
 from ..model.content import KPI, Objective, Page
 from ..model.scoring import ScoredSite
-from .jobs import FRAME, GUIDES, SiteView, c_key, d_key, k_key, o_key, t_key
+from .jobs import FRAME, GUIDES, SiteView, c_key, d_key, k_key, o_key, os_key, t_key
 
 
 def digest(*parts: str) -> str:
@@ -40,30 +40,40 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
         "config:title": config.title,
     }
     kpi_sources = {kid: sources.get(kpi.source, "") for kid, kpi in site.kpis.items()}
+    teams = {tid: repr(team) for tid, team in site.teams.items()}
+    cycles = {cid: repr(cycle) for cid, cycle in site.cycles.items()}
+
+    def team_of(tid: str | None) -> str:
+        return teams.get(tid or "", "None")
     for oid, score in scored.objectives.items():
         objective = score.objective
         read = [kpi_sources.get(kr.kpi, "") for kr in objective.key_results if kr.kpi]
-        fp[o_key(oid)] = digest("o", sources.get(objective.source, ""), as_of, repr(score.cycle), scoring,
-                                repr(score.team), markdown, links(objective), *read)
+        fp[o_key(oid)] = digest("o", oid, objective.source, sources.get(objective.source, ""), as_of,
+                                cycles.get(objective.cycle, "None"), scoring, team_of(objective.team), markdown,
+                                links(objective), *read)
+        fp[os_key(oid)] = digest("os", oid, objective.title, objective.owner or "", objective.commitment, objective.url,
+                                 objective.cycle, team_of(objective.team), repr((score.score, score.grade, score.expected,
+                                                                          score.pace, score.confidence)))
     for kid, status in scored.kpis.items():
         readers = [f"{ref}@{site.objectives[ref.partition('#')[0]].cycle}" for ref in status.read_by]
-        fp[k_key(kid)] = digest("k", kpi_sources[kid], as_of, repr(status.team), now, markdown,
+        fp[k_key(kid)] = digest("k", kid, status.kpi.source, kpi_sources[kid], as_of, team_of(status.kpi.team), now,
+                                markdown,
                                 links(status.kpi), *readers)
     for tid, team in scored.teams.items():
-        fp[t_key(tid)] = digest("t", repr(team.team), repr(team.parent), repr(team.subteams), str(team.depth),
-                                now, scoring, *(fp[o_key(o.id)] for o in team.current))
+        fp[t_key(tid)] = digest("t", tid, repr(team.team), repr(team.parent), repr(team.subteams), str(team.depth),
+                                now, scoring, *(fp[os_key(o.id)] for o in team.current))
     for cid, cycle in scored.cycles.items():
-        fp[c_key(cid)] = digest("c", repr(cycle.cycle), as_of, scoring, *(fp[o_key(o.id)] for o in cycle.objectives))
+        fp[c_key(cid)] = digest("c", cid, repr(cycle.cycle), as_of, scoring, *(fp[os_key(o.id)] for o in cycle.objectives))
     for page in site.pages:
-        fp[d_key(page.id)] = digest("d", sources.get(page.source, ""), markdown, links(page))
-    objective_fps = [fp[o_key(oid)] for oid in scored.objectives]
+        fp[d_key(page.id)] = digest("d", page.id, page.source, sources.get(page.source, ""), markdown, links(page))
+    objective_fps = [fp[o_key(oid)] for oid in scored.objectives]  # each one names its objective
     fp["okrs"] = digest("okrs", now, *objective_fps, *(fp[t_key(t)] + repr(scored.teams[t].team) for t in site.teams),
                         *(fp[c_key(c)] for c in scored.cycles))
     fp["kpis"] = digest("kpis", *(fp[k_key(k)] for k in scored.kpis))
     fp["checkins"] = digest("checkins", config.title, config.base_url, *objective_fps)
     items: list[Objective | KPI | Page] = [*site.objectives.values(), *site.kpis.values(), *site.pages]
     fp["search"] = digest("search", repr(list(site.teams.values())),
-                          *(sources.get(item.source, "") for item in items),
-                          *(repr(score.team) for score in scored.objectives.values()),
-                          *(repr(status.team) for status in scored.kpis.values()))
+                          *(f"{item.source}={sources.get(item.source, '')}" for item in items),
+                          *(team_of(score.objective.team) for score in scored.objectives.values()),
+                          *(team_of(status.kpi.team) for status in scored.kpis.values()))
     return fp

@@ -27,7 +27,7 @@ from ..model.scoring import (
     ScoredTeam,
 )
 from . import api, charts, search
-from .markup import Rendered, make_markdown, relative_url, render_markdown
+from .markup import Rendered, relative_url, render_body
 
 FRAME = "frame"  # what every HTML page shows: site title, navigation, the as-of date, chart mode
 GUIDES = "guides"  # the list of guide pages, in the guide navigation
@@ -52,7 +52,13 @@ class Job:
 
 
 def o_key(objective_id: str) -> str:
+    """Everything about an objective: its page and the JSON show all of it."""
     return f"o:{objective_id}"
+
+
+def os_key(objective_id: str) -> str:
+    """An objective as a line of a list: title, owner, team, commitment and figures."""
+    return f"os:{objective_id}"
 
 
 def k_key(kpi_id: str) -> str:
@@ -81,16 +87,10 @@ class SiteView:
 
     def __post_init__(self) -> None:
         self.config = self.scored.site.config
-        self._md: Any = None
-        prefix = self.config.content_dir.strip("/") + "/"
-        self._prefix = prefix
 
     def body(self, item: Objective | Page | Any, url: str) -> Rendered:
         """An item's Markdown body as HTML, its links pointing at pages of the site."""
-        if self._md is None:
-            self._md = make_markdown(self.config.markdown_html)
-        return render_markdown(self._md, item.body, content_rel=item.source.removeprefix(self._prefix),
-                               page_url=url, paths=self.paths)
+        return render_body(item.compiled, url, self.paths)
 
     def chart(self, key: str) -> Markup | None:
         """A chart as markup: inline SVG (drawn beforehand) or a Vega-Lite spec for the browser."""
@@ -144,7 +144,7 @@ def home_jobs(view: SiteView) -> Iterator[Job]:
     cycle = scored.current
     current = list(cycle.objectives) if cycle else []
     index_page = next((p for p in scored.site.pages if p.id == "index"), None)
-    inputs = [FRAME, *(o_key(o.id) for o in current), *(k_key(k) for k in scored.kpis),
+    inputs = [FRAME, *(os_key(o.id) for o in current), *(k_key(k) for k in scored.kpis),
               *(t_key(t.team.id) for t, _ in by_team(view, current) if t is not None)]
     if cycle:
         inputs.append(c_key(cycle.id))
@@ -165,8 +165,8 @@ def objective_jobs(view: SiteView) -> Iterator[Job]:
         objective = score.objective
         parent = scored.objectives.get(objective.aligns_to or "")
         children = scored.children.get(objective.id, ())
-        inputs = (FRAME, o_key(objective.id), *([o_key(parent.id)] if parent else []),
-                  *(o_key(child.id) for child in children))
+        inputs = (FRAME, o_key(objective.id), *([os_key(parent.id)] if parent else []),
+                  *(os_key(child.id) for child in children))
 
         def context(score: ScoredObjective = score, parent: ScoredObjective | None = parent,
                     children: tuple[ScoredObjective, ...] = children) -> dict[str, Any]:
@@ -216,7 +216,7 @@ def teams_jobs(view: SiteView) -> Iterator[Job]:
 def team_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     for team in scored.teams.values():
-        inputs = (FRAME, t_key(team.id), *(o_key(o.id) for o in team.current), *(o_key(o.id) for o in team.past),
+        inputs = (FRAME, t_key(team.id), *(os_key(o.id) for o in team.current), *(os_key(o.id) for o in team.past),
                   *(k_key(k.id) for k in team.kpis))
 
         def context(team: ScoredTeam = team) -> dict[str, Any]:
@@ -261,7 +261,7 @@ def alignment_rows(scored: ScoredSite, cycle: ScoredCycle) -> tuple[list[TreeRow
 
 def alignment_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
-    inputs = (FRAME, *(o_key(o) for o in scored.objectives), *(c_key(c) for c in scored.cycles))
+    inputs = (FRAME, *(os_key(o) for o in scored.objectives), *(c_key(c) for c in scored.cycles))
 
     def context() -> dict[str, Any]:
         trees = []
@@ -283,7 +283,7 @@ def cycles_jobs(view: SiteView) -> Iterator[Job]:
 def cycle_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     for cycle in scored.cycles.values():
-        inputs = (FRAME, c_key(cycle.id), *(o_key(o.id) for o in cycle.objectives))
+        inputs = (FRAME, c_key(cycle.id), *(os_key(o.id) for o in cycle.objectives))
         def context(cycle: ScoredCycle = cycle) -> dict[str, Any]:
             return {"cycle": cycle, "title": cycle.name}
 

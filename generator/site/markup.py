@@ -1,27 +1,17 @@
-"""Markdown bodies → safe HTML with heading anchors, a table of contents, and relative links.
+"""Markdown bodies on a page: the compiled body's link slots filled with URLs relative to the page.
 
-Links to other content files were found and checked while reading (``reading.links`` and
-``reading.references``); here each one is pointed at its page in the built site.
+Bodies are compiled once, when their file is read (``reading.markdown``); links to other content
+files were checked then too (``reading.references``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from ..model.content import Body, Heading
 
-from ..reading.links import make_markdown, relative_target
-
-__all__ = ["Heading", "Rendered", "make_markdown", "relative_url", "render_markdown"]
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
-    anchor: str
+_SLOT = re.compile("\x00(\\d+)\x00")
 
 
 @dataclass(frozen=True)
@@ -30,35 +20,24 @@ class Rendered:
     toc: tuple[Heading, ...]
 
 
-def render_markdown(md: MarkdownIt, body: str, *, content_rel: str, page_url: str,
-                    paths: dict[str, str]) -> Rendered:
-    """Render one body. Relative links to content files become relative URLs of the built site."""
-    tokens = md.parse(body)
-    toc: list[Heading] = []
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.attrs.get("id"):
-            inline = tokens[index + 1]
-            text = "".join(child.content for child in inline.children or [] if child.type in ("text", "code_inline"))
-            toc.append(Heading(int(token.tag[1]), text, str(token.attrs["id"])))
-        elif token.type == "inline":
-            for child in token.children or []:
-                if child.type == "link_open":
-                    _rewrite_link(child, "href", content_rel, page_url, paths)
-                elif child.type == "image":
-                    _rewrite_link(child, "src", content_rel, page_url, paths)
-    return Rendered(md.renderer.render(tokens, md.options, {}), tuple(toc))
+def render_body(body: Body, page_url: str, paths: dict[str, str]) -> Rendered:
+    """The body's HTML on the page at ``page_url``: each link to a content file becomes a URL relative
+    to the page; a broken one (already a warning) is left as written."""
+    if not body.links:
+        return Rendered(body.html, body.toc)
+
+    def fill(match: re.Match[str]) -> str:
+        link = body.links[int(match[1])]
+        site_path = paths.get(link.target)
+        if site_path is None:
+            return _attribute(link.href)
+        return _attribute(relative_url(page_url, site_path) + (f"#{link.fragment}" if link.fragment else ""))
+
+    return Rendered(_SLOT.sub(fill, body.html), body.toc)
 
 
-def _rewrite_link(token: Token, attr: str, content_rel: str, page_url: str, paths: dict[str, str]) -> None:
-    """Point a relative link or image at its page or file in the built site; any other link, and a
-    broken one (already a warning), is left as written."""
-    href = str(token.attrs.get(attr, ""))
-    target = relative_target(href, content_rel)
-    site_path = paths.get(target) if target is not None else None
-    if site_path is None:
-        return
-    fragment = urlsplit(href).fragment
-    token.attrs[attr] = relative_url(page_url, site_path) + (f"#{fragment}" if fragment else "")
+def _attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def relative_url(from_page: str, to_path: str) -> str:

@@ -6,20 +6,19 @@ includes, so an incremental build re-renders exactly the pages whose templates c
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateNotFound,
-    TemplateSyntaxError,
-    meta,
     select_autoescape,
 )
 
@@ -50,16 +49,33 @@ class _ThemeLoader(FileSystemLoader):
 
 
 def make_environment(theme: Theme) -> Environment:
-    """Autoescaped, strict about undefined names, with the formatting filters."""
+    """Autoescaped, strict about undefined names, with the formatting filters. Compiled templates
+    are kept in the user's cache folder (keyed by each template's source), so a build compiles only
+    templates that changed."""
     env = Environment(
         loader=ChoiceLoader([_ThemeLoader(str(path)) for path in theme.template_dirs]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-        keep_trailing_newline=True,
+        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(num=formatting.number, pct=formatting.percent, score=formatting.score,
                        label=LABELS.get, longdate=formatting.long_date)
     return env
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    from .vega import cache_dir
+
+    folder = cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # no cache folder: templates are compiled every time, which works too
+    return FileSystemBytecodeCache(str(folder))
+
+
+# Templates a template names, for its fingerprint: {% extends/include/import/from "name" %}.
+_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 
 
 class TemplateDigests:
@@ -79,10 +95,7 @@ class TemplateDigests:
             except TemplateNotFound:
                 self._own[name] = ("missing", ())
                 return self._own[name]
-            referenced: tuple[str, ...] = ()
-            with contextlib.suppress(TemplateSyntaxError):  # reported, with its line, when the page renders
-                found = meta.find_referenced_templates(self.env.parse(source))
-                referenced = tuple(sorted({ref for ref in found if ref is not None}))
+            referenced = tuple(sorted(set(_REFERENCE.findall(source))))
             self._own[name] = (hashlib.blake2b(source.encode(), digest_size=16).hexdigest(), referenced)
         return self._own[name]
 

@@ -1,0 +1,97 @@
+"""Markdown bodies, compiled once when their file is read.
+
+A body becomes HTML whose relative links and images are slots, its headings, and its links:
+``check`` reports broken links without rendering a page, a build knows which pages a renamed
+file affects, and an unchanged file is never parsed again (its compiled body is in the build
+record). Each page fills the slots with URLs relative to itself.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from ..model.content import Body, Heading, Link
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """A URL-safe id from a title: 'Reduce churn to 5%' → 'reduce-churn-to-5'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG.sub("-", ascii_text.lower()).strip("-")
+
+
+def make_markdown(allow_html: bool) -> MarkdownIt:
+    """CommonMark plus tables, strikethrough, task lists and heading anchors; raw HTML off by default."""
+    from markdown_it import (
+        MarkdownIt,  # imported on first use: a check of bodies with no links never needs it
+    )
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    md = MarkdownIt("commonmark", {"html": allow_html, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(tasklists_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda text: slugify(text) or "section",
+           permalink=False)
+    return md
+
+
+_PARSER: list[MarkdownIt] = []  # without raw HTML, with it
+
+
+def relative_target(href: str, content_rel: str) -> str | None:
+    """The content path a relative link points at ('../kpis/x.md' from 'okrs/a.md' → 'kpis/x.md');
+    None for an absolute URL, a bare fragment or a path from the root."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(content_rel), unquote(parts.path)))
+
+
+SLOT = "\x00"  # Markdown turns a NUL in the text into U+FFFD: only a slot can hold one
+
+
+def compile_body(body: str, content_rel: str, body_line: int, allow_html: bool) -> Body:
+    """HTML with slots for relative links and images, the headings (for a table of contents), and
+    every relative link with its line."""
+    if not body.strip():
+        return Body()
+    md = _parser(allow_html)
+    tokens = md.parse(body)
+    toc: list[Heading] = []
+    links: list[Link] = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.attrs.get("id"):
+            inline = tokens[index + 1]
+            text = "".join(child.content for child in inline.children or [] if child.type in ("text", "code_inline"))
+            toc.append(Heading(int(token.tag[1]), text, str(token.attrs["id"])))
+        elif token.type == "inline":
+            line = body_line + (token.map[0] if token.map else 0)
+            for child in token.children or []:
+                if child.type not in ("link_open", "image"):
+                    continue
+                attr = "href" if child.type == "link_open" else "src"
+                href = str(child.attrs.get(attr, ""))
+                target = relative_target(href, content_rel)
+                if target is None:
+                    continue
+                parts = urlsplit(href)
+                links.append(Link(target, parts.path, line, child.type == "image", href, parts.fragment))
+                child.attrs[attr] = f"{SLOT}{len(links) - 1}{SLOT}"
+    return Body(md.renderer.render(tokens, md.options, {}), tuple(toc), tuple(links))
+
+
+def _parser(allow_html: bool) -> MarkdownIt:
+    while len(_PARSER) < 2:
+        _PARSER.append(None)  # type: ignore[arg-type]
+    if _PARSER[allow_html] is None:
+        _PARSER[allow_html] = make_markdown(allow_html)
+    return _PARSER[allow_html]
