@@ -12,6 +12,7 @@ from .documents import parse_yaml, read_text
 from .fields import Record, Source, read_record
 from .model import Bands, Config, Cycle, PaceLimits, Site, Team
 from .schema import CONFIG
+from .sources.settings import read_sources
 
 CONFIG_NAME = "okr-pages.yaml"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -65,6 +66,7 @@ def load_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         pace=_pace(src, record.get("scoring")),
         markdown_html=bool(record.get("markdown") and record.get("markdown").get("html", False)),
         charts=record.get("charts", "js"),
+        sources=read_sources(src, record.get("sources")),
     )
     return config, src.problems
 

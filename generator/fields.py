@@ -284,7 +284,30 @@ def read_value(src: Source, node: Any, spec: Field, path: str) -> Any:
         return items
     if spec.type == "series":
         return node
+    if spec.type == "named":
+        return read_named(src, node, spec, path)
     return read_scalar(src, node, spec, path)
+
+
+def read_named(src: Source, node: Any, spec: Field, path: str) -> Any:
+    """A mapping of names (ids) to values of one declared kind, e.g. ``sources: {local: {...}}``."""
+    if not isinstance(node, yaml.MappingNode):
+        src.error(node, path, f"expected a mapping of names, got {describe(node)}", "write 'name: ...' lines")
+        return INVALID
+    record = Record(node, path)
+    for key, key_node, value_node in mapping_items(src, node, path):
+        sub_path = f"{path}.{key}"
+        if not _IDS["id"].match(str(key)):
+            src.error(key_node, sub_path, f"'{key}' is not a valid name", _hint(Field("id", "")))
+            record.invalid.add(str(key))
+            continue
+        record.nodes[str(key)] = value_node
+        value = read_value(src, value_node, spec.fields[""], sub_path)
+        if value is INVALID:
+            record.invalid.add(str(key))
+        else:
+            record.values[str(key)] = value
+    return record
 
 
 def _with_point(text: str) -> str:

@@ -35,6 +35,7 @@ from .model import (
 from .schema import KIND, OBJECTIVE, PAGE
 from .schema import KPI as KPI_FIELDS
 from .series import check_dates, read_csv, read_inline
+from .sources.settings import check_feeds, read_feed
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -126,6 +127,7 @@ def _load_site(site_dir: Path) -> Loaded:
             if read_kpi is not None:
                 _add_unique(src, kpis, read_kpi[0].id, read_kpi, read_kpi[1].record, document, "KPI")
         problems.extend(src.problems)
+    problems.extend(check_feeds(config.sources, (kpi for kpi, _ in kpis.values())))
     cycles = _resolve_cycles(config, objectives, problems)
     teams = _resolve_teams(config, objectives, kpis, problems)
     resolved = _resolve_objectives(objectives, kpis, cycles, problems)
@@ -343,6 +345,7 @@ def _read_kpi(src: Source, document: Document, site_dir: Path, content_dir: Path
         return None
     points: tuple[Point, ...] = ()
     series_file = None
+    feed = read_feed(src, record)
     if "series" in record:
         node = record.get("series")
         columns = record.get("columns")
@@ -356,8 +359,13 @@ def _read_kpi(src: Source, document: Document, site_dir: Path, content_dir: Path
                           "name a .csv file beside the KPI, e.g. series: churn.csv, or write the points inline")
             else:
                 series_file = os.path.relpath(csv_path, site_dir.resolve()).replace(os.sep, "/")
-                points = read_csv(csv_path, site_dir, column_names, problems, src, node, "series",
-                                  columns.nodes if columns else None)
+                if feed is not None and not csv_path.exists():
+                    kpi_id = record.get("id") or _default_id(document, "kpi")
+                    src.error(node, "series", f"CSV file '{series_file}' not found",
+                              f"run 'okr-pages refresh {kpi_id}' to create it from the query")
+                else:
+                    points = read_csv(csv_path, site_dir, column_names, problems, src, node, "series",
+                                      columns.nodes if columns else None)
         else:
             points = check_dates(src, read_inline(src, node, "series"), "series")
     thresholds = record.get("thresholds")
@@ -387,6 +395,7 @@ def _read_kpi(src: Source, document: Document, site_dir: Path, content_dir: Path
         source=document.rel,
         body_line=document.body_line,
         series_file=series_file,
+        feed=feed,
         marks=_marks(src, record, "title", "series", "team"),
     )
     return kpi, _Pending(src, record)

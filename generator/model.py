@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .sources.spec import DataSource, Feed
+
 Number = int | float
 KRType = Literal["numeric", "milestone", "binary"]
 Direction = Literal["up", "down"]
@@ -108,6 +110,7 @@ class KPI:
     source: str = ""
     body_line: int = 1
     series_file: str | None = None  # the CSV's path, when the series lives in one
+    feed: Feed | None = None  # where okr-pages refresh takes the values from (SPEC §8)
     marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -153,6 +156,7 @@ class Config:
     pace: PaceLimits = field(default_factory=PaceLimits)
     markdown_html: bool = False
     charts: Literal["js", "svg"] = "js"
+    sources: tuple[DataSource, ...] = ()  # as listed under sources:, invalid ones marked
 
 
 @dataclass(frozen=True)
