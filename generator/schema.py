@@ -128,8 +128,8 @@ SOURCE = _f("record", "One data source: duckdb (the default), url or csv_url.", 
     }),
     "url": _f("text", "A SQLAlchemy database URL, normally from the environment: ${WAREHOUSE_URL}."),
     "csv_url": _f("text", "The https URL of a published CSV (e.g. a spreadsheet), or ${VARIABLE}."),
-    "timeout": _f("positive", "Seconds a query or fetch may take; default 60."),
-    "max_rows": _f("positive", "Most rows a query may return; default 100000."),
+    "timeout": _f("number", "Seconds a query or fetch may take (above 0); default 60."),
+    "max_rows": _f("number", "Most rows a query may return (a whole number above 0); default 100000."),
 })
 
 CONFIG: dict[str, Field] = {

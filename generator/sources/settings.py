@@ -73,10 +73,14 @@ def _read_source(src: Source, name: str, item: Record) -> DataSource | None:
         src.error(item.node_of(key), item.field_path(key), "malformed ${...} reference",
                   "write ${NAME} with letters, digits and '_'")
         return None
-    max_rows = item.get("max_rows", DEFAULT_MAX_ROWS)
-    if isinstance(max_rows, float) and not max_rows.is_integer():
+    max_rows, timeout = item.get("max_rows", DEFAULT_MAX_ROWS), item.get("timeout", DEFAULT_TIMEOUT)
+    if max_rows < 1 or (isinstance(max_rows, float) and not max_rows.is_integer()):
         src.error(item.node_of("max_rows"), item.field_path("max_rows"),
-                  f"expected a whole number, got {max_rows}", "write a number of rows such as 100000")
+                  f"expected a whole number above 0, got {max_rows}", "write a number of rows such as 100000")
+        return None
+    if timeout <= 0:
+        src.error(item.node_of("timeout"), item.field_path("timeout"),
+                  f"expected a number of seconds above 0, got {timeout}", "write a timeout such as 120")
         return None
     if "timeout" in item.invalid or "max_rows" in item.invalid or "attach" in item.invalid:
         return None
@@ -85,7 +89,7 @@ def _read_source(src: Source, name: str, item: Record) -> DataSource | None:
         name=name, kind=kind,
         location=None if location in (None, ":memory:") else str(location),
         attach=dict(attach.values) if attach is not None else {},
-        timeout=float(item.get("timeout", DEFAULT_TIMEOUT)), max_rows=int(max_rows),
+        timeout=float(timeout), max_rows=int(max_rows),
         mark=src.position(item.node), location_mark=src.position(item.node_of(key)),
     )
 
