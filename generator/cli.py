@@ -244,9 +244,14 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
+    from .config import CONFIG_NAME
     from .sources import report
     from .sources.refresh import RefreshError, refresh
 
+    if not args.site_dir.is_dir() and Path(CONFIG_NAME).is_file():
+        # 'okr-pages refresh mrr' in a site folder: the first KPI id was taken for SITE_DIR
+        args.kpi_ids.insert(0, str(args.site_dir))
+        args.site_dir = Path(".")
     as_of = _as_of(args)
     if as_of is None:
         return 2
@@ -259,8 +264,7 @@ def _refresh(args: argparse.Namespace) -> int:
     if run.problems:
         print(format_diagnostics(run.problems, "text"), file=sys.stderr)
     shown = {"text": report.text, "markdown": report.markdown, "json": report.to_json}[args.format](run)
-    if shown:
-        print(shown)
+    print(shown, end="" if shown.endswith("\n") else "\n")
     print(report.summary(run), file=sys.stderr)
     return 1 if run.failed else 0
 

@@ -141,8 +141,9 @@ class _Deadline:
 # -- DuckDB ---------------------------------------------------------------------------------------
 
 class DuckDBSession:
-    """An embedded DuckDB, in memory or on a read-only file; relative paths in SQL are read from the
-    site folder, and ``attach:`` makes SQLite and DuckDB files queryable as ``name.table``."""
+    """An embedded DuckDB, in memory or on a read-only file; ``attach:`` makes SQLite and DuckDB files
+    queryable as ``name.table``. Relative paths in SQL are read from the working folder, which
+    refresh sets to the site folder."""
 
     def __init__(self, source: DataSource, site_dir: Path, environ: Mapping[str, str]) -> None:
         import duckdb
@@ -161,7 +162,6 @@ class DuckDBSession:
             # beyond its sources.
             self.connection = duckdb.connect(str(path) if path else ":memory:", read_only=path is not None,
                                              config={"autoinstall_known_extensions": False})
-            self.connection.execute("SET file_search_path = ?", [str(site_dir)])
             for alias, file in source.attach.items():
                 self._attach(alias, file, _site_path(site_dir, file))
         except duckdb.Error as exc:

@@ -76,6 +76,18 @@ def refresh(site_dir: Path, kpi_ids: list[str], *, as_of: dt.date, dry_run: bool
     """Refresh the named KPIs (all sourced KPIs when none is named); RefreshError for command problems."""
     environ = os.environ if environ is None else environ
     site_dir = site_dir.resolve()
+    # DuckDB reads relative paths in SQL from the working folder (its file_search_path comes only
+    # after it), so the run works in the site folder; every other path here is absolute.
+    previous = Path.cwd()
+    os.chdir(site_dir)
+    try:
+        return _refresh(site_dir, kpi_ids, as_of, dry_run, environ, progress)
+    finally:
+        os.chdir(previous)
+
+
+def _refresh(site_dir: Path, kpi_ids: list[str], as_of: dt.date, dry_run: bool, environ: Mapping[str, str],
+             progress: Progress | None) -> Refreshed:
     loaded = load_site(site_dir)
     run = Refreshed(as_of, dry_run)
     setup = [d for d in loaded.problems if d.file == CONFIG_NAME and d.severity == "error"
