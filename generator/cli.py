@@ -248,7 +248,7 @@ def _refresh(args: argparse.Namespace) -> int:
     from .sources import report
     from .sources.refresh import RefreshError, refresh
 
-    if not args.site_dir.is_dir() and Path(CONFIG_NAME).is_file():
+    if not args.site_dir.is_dir() and (Path(CONFIG_NAME).is_file() or Path("content").is_dir()):
         # 'okr-pages refresh mrr' in a site folder: the first KPI id was taken for SITE_DIR
         args.kpi_ids.insert(0, str(args.site_dir))
         args.site_dir = Path(".")
