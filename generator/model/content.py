@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .sources import DataSource, Feed
+
 Number = int | float
 Mark = tuple[int, int]  # 1-based line and column
 KRType = Literal["numeric", "milestone", "binary"]
@@ -155,6 +157,7 @@ class KPI:
     source: str = ""
     body_line: int = 1
     series_file: str | None = None  # the CSV's path, when the series lives in one
+    feed: Feed | None = None  # where okr-pages refresh takes the values from (SPEC §8)
     marks: dict[str, Mark] = field(default_factory=dict, compare=False, hash=False)
     compiled: Body = field(default_factory=Body, compare=False)
 
@@ -214,6 +217,7 @@ class Config:
     pace: PaceLimits = field(default_factory=PaceLimits)
     markdown_html: bool = False
     charts: Literal["js", "svg"] = "js"
+    sources: tuple[DataSource, ...] = ()  # as listed under sources:, invalid ones marked
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from ..model.content import Bands, Config, Cycle, PaceLimits, Team
 from .documents import decode_text
 from .fields import Record, Source, read_record
 from .schema import CONFIG
+from .sources import read_sources
 from .yamlnodes import parse_yaml
 
 CONFIG_NAME = "okr-pages.yaml"
@@ -99,6 +100,7 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         pace=_pace(src, record.get("scoring")),
         markdown_html=bool(record.get("markdown") and record.get("markdown").get("html", False)),
         charts=record.get("charts", "js"),
+        sources=read_sources(src, record.get("sources")),
     )
     return config, src.problems
 

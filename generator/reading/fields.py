@@ -7,19 +7,21 @@ comes from ``fieldtypes.TYPES``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from ..diagnostics import Diagnostic, did_you_mean
-from .fieldtypes import TYPES, Invalid, describe
+from .fieldtypes import ID_PATTERN, TYPES, Invalid, describe
 from .schema import Field
 from .yamlnodes import NULL
 
 INVALID = object()  # a value that was reported and must be skipped
 _SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 _DATE = Field(TYPES["date"], "A date.")
+_NAME = re.compile(ID_PATTERN)
 
 
 @dataclass
@@ -176,4 +178,28 @@ def read_value(src: Source, node: Any, spec: Field, path: str) -> Any:
         return items
     if kind == "series":
         return node
+    if kind == "named":
+        return read_named(src, node, spec, path)
     return read_scalar(src, node, spec, path)
+
+
+def read_named(src: Source, node: Any, spec: Field, path: str) -> Any:
+    """A mapping of names (ids) to values of one declared kind, e.g. ``sources: {local: {...}}``."""
+    if not isinstance(node, _MAPPING):
+        src.error(node, path, f"expected a mapping of names, got {describe(node)}", "write 'name: ...' lines")
+        return INVALID
+    record = Record(node, path)
+    id_type = TYPES["id"]
+    for key, key_node, value_node in mapping_items(src, node, path):
+        sub_path = f"{path}.{key}"
+        if not _NAME.match(str(key)):
+            src.error(key_node, sub_path, f"'{key}' is not a valid name", id_type.hint_text)
+            record.invalid.add(str(key))
+            continue
+        record.nodes[str(key)] = value_node
+        value = read_value(src, value_node, spec.fields[""], sub_path)
+        if value is INVALID:
+            record.invalid.add(str(key))
+        else:
+            record.values[str(key)] = value
+    return record

@@ -254,6 +254,7 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
     FieldType("choice", "one of {choices}", "write one of {choices}", _choice, {}),  # enum: per field
     FieldType("record", "a mapping of fields", "write 'key: value' pairs", None, {}),
     FieldType("records", "a list", "start each item with '- '", None, {}),
+    FieldType("named", "a mapping of names", "write 'name: ...' lines", None, {}),  # name → fields[""]
     FieldType("series", "a CSV file name, a mapping or a list", "write 'series: name.csv' or one "
               "'YYYY-MM: value' line per point", None, {}),
 )}

@@ -36,6 +36,7 @@ from .markdown import compile_body, slugify
 from .schema import KIND, OBJECTIVE, PAGE
 from .schema import KPI as KPI_FIELDS
 from .series import check_dates, read_csv, read_inline
+from .sources import read_feed
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -239,6 +240,7 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
         return None
     points: tuple[Point, ...] = ()
     series_file = None
+    feed = read_feed(src, record)
     if "series" in record:
         node = record.get("series")
         columns = record.get("columns")
@@ -254,15 +256,19 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
                           "name a .csv file beside the KPI, e.g. series: churn.csv, or write the points inline")
             else:
                 reads.append(csv_rel)
+                series_file = csv_rel  # also when missing: refresh writes it
                 data, problem = read_file(csv_rel)
                 if data is None:
-                    if problem is None:
+                    if problem is None and feed is not None:
+                        kpi_id = record.get("id") or default_id(document.content_rel, "kpi")
+                        src.error(node, "series", f"CSV file '{csv_rel}' not found",
+                                  f"run 'okr-pages refresh {kpi_id}' to create it from the query")
+                    elif problem is None:
                         src.error(node, "series", f"CSV file '{csv_rel}' not found",
                                   "put the CSV beside the KPI file and give its name, e.g. series: churn.csv")
                     else:
                         src.problems.append(problem)
                 else:
-                    series_file = csv_rel
                     points = read_csv(data, csv_rel, column_names, src.problems, src, node, "series",
                                       columns.nodes if columns else None)
         else:
@@ -294,6 +300,7 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
         source=document.rel,
         body_line=document.body_line,
         series_file=series_file,
+        feed=feed,
         marks=_marks(src, record, "", "title", "series", "team", "id"),
         compiled=body,
     )

@@ -24,6 +24,7 @@ from .config import load_config
 from .documents import load_document
 from .files import FileEntry, Stamp, walk
 from .items import ItemResult, read_item
+from .sources import check_feeds
 
 PARALLEL_READ = 300  # below this many files to parse, forking costs more than it saves
 
@@ -235,6 +236,7 @@ def _reuse(old: ReadFile | None, rel: str, entry: FileEntry, digests: _Digests) 
 
 def _cross_check(config: Config, objectives: list[Objective], kpis: list[KPI], pages: list[Page],
                  other_files: list[str], problems: list[Diagnostic]) -> Site:
+    problems.extend(check_feeds(config.sources, kpis))
     objective_table: dict[str, Objective] = references.unique(objectives, "objective", problems)  # type: ignore[assignment]
     kpi_table: dict[str, KPI] = references.unique(kpis, "KPI", problems)  # type: ignore[assignment]
     page_table: dict[str, Page] = references.unique(pages, "page", problems)  # type: ignore[assignment]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .fieldtypes import TYPES, FieldType
+from .fieldtypes import ID_PATTERN, TYPES, FieldType
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,17 @@ KPI: dict[str, Field] = {
         "date": _f("text", "Date column header."),
         "value": _f("text", "Value column header."),
     }),
+    # SPEC §8: okr-pages refresh writes these KPIs' values into their series CSV.
+    "source": _f("id", "Name of the data source under sources: in okr-pages.yaml; default local."),
+    "query": _f("text", "SQL returning a date and a value column; okr-pages refresh writes the result "
+                "into the series CSV."),
+    "fetch": _f("record", "For a csv_url source: which columns of the fetched CSV to read.", fields={
+        "columns": _f("record", "Names of the fetched CSV's date and value columns; default the first two.",
+                      fields={
+                          "date": _f("text", "Date column header."),
+                          "value": _f("text", "Value column header."),
+                      }),
+    }),
 }
 
 PAGE: dict[str, Field] = {
@@ -103,6 +114,17 @@ PAGE: dict[str, Field] = {
     "title": _f("text", "Page title; default the first heading."),
     "order": _f("number", "Position in the navigation; lower comes first."),
 }
+
+SOURCE = _f("record", "One data source: duckdb (the default), url or csv_url.", fields={
+    "duckdb": _f("text", "Embedded DuckDB: a .duckdb file relative to the site folder; empty for in memory."),
+    "attach": _f("named", "DuckDB: SQLite or DuckDB files to query as NAME.table.", fields={
+        "": _f("text", "Path of the file, relative to the site folder."),
+    }),
+    "url": _f("text", "A SQLAlchemy database URL, normally from the environment: ${WAREHOUSE_URL}."),
+    "csv_url": _f("text", "The https URL of a published CSV (e.g. a spreadsheet), or ${VARIABLE}."),
+    "timeout": _f("number", "Seconds a query or fetch may take (above 0); default 60."),
+    "max_rows": _f("number", "Most rows a query may return (a whole number above 0); default 100000."),
+})
 
 CONFIG: dict[str, Field] = {
     "title": _f("text", "Site title."),
@@ -135,6 +157,7 @@ CONFIG: dict[str, Field] = {
     }),
     "charts": _f("choice", "Charts drawn in the browser (js) or as static SVG (svg).",
                  choices=("js", "svg")),
+    "sources": _f("named", "Data sources of KPI queries, by name (okr-pages refresh).", fields={"": SOURCE}),
 }
 
 
@@ -147,6 +170,9 @@ def _json_schema_of(spec: Field) -> dict[str, Any]:
         return {**doc, **record_schema(spec.fields)}
     if kind == "records":
         return {**doc, "type": "array", "items": record_schema(spec.fields)}
+    if kind == "named":
+        return {**doc, "type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": _json_schema_of(spec.fields[""])}
     if kind == "series":
         point = {"type": "object", "required": ["date", "value"], "additionalProperties": False,
                  "properties": {"date": _json_schema_of(CHECKIN["date"]),
