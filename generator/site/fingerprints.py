@@ -35,7 +35,9 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
 
     fp: dict[str, str] = {
         FRAME: digest(config.title, repr(view.nav()), as_of, config.charts),
-        GUIDES: digest(repr([(p.id, p.title, p.url) for p in view.guides()])),
+        # The list of sections (each with its first page and title); each section's own list of pages.
+        GUIDES: digest(repr([(key, pages[0].url, [(p.id, p.title) for p in pages if p.id == f"{key}/index"])
+                             for key, pages in view.sections().items()])),
         "config:base_url": config.base_url,
         "config:title": config.title,
     }
@@ -64,6 +66,8 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
                                 now, scoring, *(fp[os_key(o.id)] for o in team.current))
     for cid, cycle in scored.cycles.items():
         fp[c_key(cid)] = digest("c", cid, repr(cycle.cycle), as_of, scoring, *(fp[os_key(o.id)] for o in cycle.objectives))
+    for key, pages in view.sections().items():
+        fp[f"{GUIDES}:{key}"] = digest(repr([(p.id, p.title, p.url) for p in pages]))
     for page in site.pages:
         fp[d_key(page.id)] = digest("d", page.id, page.source, sources.get(page.source, ""), markdown, links(page))
     objective_fps = [fp[o_key(oid)] for oid in scored.objectives]  # each one names its objective

@@ -114,6 +114,29 @@ class SiteView:
     def guides(self) -> list[Page]:
         return [page for page in self.scored.site.pages if page.id != "index"]  # the index page is on home
 
+    def sections(self) -> dict[str, list[Page]]:
+        """Guide pages by section (their top folder; '' for pages at the top), sections in the order
+        of their first page."""
+        found: dict[str, list[Page]] = {}
+        for page in self.guides():
+            found.setdefault(section_of(page), []).append(page)
+        return found
+
+
+def section_of(page: Page) -> str:
+    """A guide page's section: the top folder of its id ('guide' for 'guide/writing'), '' at the top."""
+    return page.id.split("/", 1)[0] if "/" in page.id else ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the guide in the navigation: its title, its first page, whether it is open."""
+
+    key: str
+    title: str
+    url: str
+    current: bool
+
 
 def chart_spec(scored: ScoredSite, key: str) -> dict | None:
     """The Vega-Lite spec of a chart key: 'objective:ID', 'kpi:ID' or 'spark:ID'."""
@@ -291,11 +314,23 @@ def cycle_jobs(view: SiteView) -> Iterator[Job]:
 
 
 def doc_jobs(view: SiteView) -> Iterator[Job]:
-    for page in view.guides():
-        def context(page: Page = page) -> dict[str, Any]:
-            return {"doc": page, "guides": view.guides(), "body": view.body(page, page.url), "title": page.title}
+    """A guide page lists the guide's sections and the pages of its own section: each page shows a
+    bounded part of the guide, and a new page changes only its section's pages."""
+    sections = view.sections()
+    for key, pages in sections.items():
+        for index, page in enumerate(pages):
+            def context(page: Page = page, key: str = key, pages: list[Page] = pages, index: int = index) -> dict[str, Any]:
+                titles = {p.id: p.title for p in view.guides()}
+                listed = [Section(name, titles.get(f"{name}/index", name.replace("-", " ").capitalize()) if name
+                                  else "Guide", members[0].url, name == key)
+                          for name, members in sections.items()]
+                return {"doc": page, "guides": pages, "sections": listed if len(listed) > 1 else [],
+                        "previous": pages[index - 1] if index else None,
+                        "next": pages[index + 1] if index + 1 < len(pages) else None,
+                        "body": view.body(page, page.url), "title": page.title}
 
-        yield Job(page.url + "index.html", (FRAME, d_key(page.id), GUIDES), "page.html", context)
+            yield Job(page.url + "index.html", (FRAME, d_key(page.id), f"{GUIDES}:{key}", GUIDES), "page.html",
+                      context)
 
 
 def search_jobs(view: SiteView) -> Iterator[Job]:
