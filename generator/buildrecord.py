@@ -116,10 +116,36 @@ def _locked(path: Path, exclusive: bool) -> Iterator[None]:
 def load_record(site_dir: Path, out_dir: Path, engine: str) -> BuildRecord | None:
     """The record of the last build of ``site_dir`` into ``out_dir``, or None when there is no
     usable one."""
+    record = _read(record_path(site_dir, out_dir), site_dir, engine)
+    if record is None or record.out_dir != str(out_dir.resolve()):
+        return None
+    try:
+        if (out_dir / ".okr-pages").read_text(encoding="utf-8").strip().rsplit(" ", 1)[-1] != record.token:
+            return None  # the output folder is not the one this record describes
+    except (OSError, UnicodeDecodeError):
+        return None
+    return record
+
+
+def latest_readings(site_dir: Path, engine: str) -> Loaded | None:
+    """The file readings of the site's most recent build, whatever its output folder: ``check``
+    reads again only the files that changed since."""
+    try:
+        paths = sorted((site_dir / CACHE_DIR).glob("build-*.record"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return None
+    for path in paths[:1]:
+        record = _read(path, site_dir, engine)
+        if record is not None:
+            return record.loaded
+    return None
+
+
+def _read(path: Path, site_dir: Path, engine: str) -> BuildRecord | None:
+    """A signed record of this code and this site, or None."""
     key = _key()
     if key is None:
         return None
-    path = record_path(site_dir, out_dir)
     try:
         with _locked(path, exclusive=False):
             data = path.read_bytes()
@@ -140,13 +166,7 @@ def load_record(site_dir: Path, out_dir: Path, engine: str) -> BuildRecord | Non
             blobs[number] = (tuple(group.values()), blob)
     except Exception:  # noqa: BLE001 - a record that cannot be read means a cold build
         return None
-    if (record.engine != engine or record.site_dir != str(site_dir.resolve())
-            or record.out_dir != str(out_dir.resolve())):
-        return None
-    try:
-        if (out_dir / ".okr-pages").read_text(encoding="utf-8").strip().rsplit(" ", 1)[-1] != record.token:
-            return None  # the output folder is not the one this record describes
-    except (OSError, UnicodeDecodeError):
+    if record.engine != engine or record.site_dir != str(site_dir.resolve()):
         return None
     record.loaded.files = dict(sorted(readings.items()))
     record.blobs = blobs

@@ -121,7 +121,7 @@ def _require_folder(folder: Path, option: str = "") -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    checked = check_site(args.site_dir, _as_of(args))
+    checked = check_site(args.site_dir, _as_of(args), reuse=True)
     items = checked.diagnostics.sorted()
     if items:
         print(format_diagnostics(items, args.format))

@@ -17,7 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .buildrecord import BuildRecord, engine_fingerprint, forget_record, load_record, save_record
+from .buildrecord import (
+    BuildRecord,
+    engine_fingerprint,
+    forget_record,
+    latest_readings,
+    load_record,
+    save_record,
+)
 from .diagnostics import Diagnostics, OkrPagesError
 from .model.checks import quality_warnings
 from .model.scoring import ScoredSite, score_site
@@ -99,8 +106,12 @@ def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt
 
 
 def check_site(site_dir: Path, as_of: dt.date, overrides: dict[str, str] | None = None,
-               previous: Loaded | None = None, jobs: int | None = None) -> Checked:
-    """Read, validate and score; every problem, quality warnings and broken links included."""
+               previous: Loaded | None = None, jobs: int | None = None, reuse: bool = False) -> Checked:
+    """Read, validate and score; every problem, quality warnings and broken links included.
+
+    ``reuse`` starts from the readings of the site's last build (its record), if usable."""
+    if reuse and previous is None:
+        previous = latest_readings(site_dir, engine_fingerprint())
     loaded = load_site(site_dir, overrides, previous, jobs)
     scored = score_site(loaded.site, as_of)
     diagnostics = Diagnostics(list(loaded.problems))

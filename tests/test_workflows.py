@@ -37,8 +37,13 @@ def test_pages_workflow_deploys_as_the_starter_workflows_do():
     assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     assert flow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
-    assert uses(build) == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
+    assert uses(build) == ["actions/checkout", "actions/setup-python", "actions/cache", "actions/configure-pages",
                            "actions/upload-pages-artifact"]
+    cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache"))
+    # the build record, the last output and okr-pages' cache folder; a fresh key each commit, restored by prefix
+    assert cache["with"]["path"].split() == ["_site", ".okr-pages-cache", "~/.cache/okr-pages"]
+    assert cache["with"]["key"].endswith("-${{ github.sha }}")
+    assert cache["with"]["restore-keys"].strip() == cache["with"]["key"].removesuffix("${{ github.sha }}")
     python = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/setup-python"))
     assert python["with"]["python-version"] == "3.11" and python["with"]["cache"] == "pip"
     pages = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages"))
