@@ -20,6 +20,8 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 from generator.cli import main as cli_main
 
+pytestmark = pytest.mark.browser
+
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PREFIX = "/northwind-okrs/"

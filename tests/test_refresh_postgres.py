@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_refresh import AS_OF, LEFT, kpi, table
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 PASSWORD = "s3cret-Pw"  # must never show in refresh's output
 INSTALL = "apt-get install postgresql"
 

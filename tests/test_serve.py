@@ -179,6 +179,7 @@ def test_a_missing_page_is_a_404_with_the_reload_script(served):
     assert server.stop()[0] == 0
 
 
+@pytest.mark.browser
 def test_the_open_page_reloads_and_shows_the_errors_over_it(served):
     """In Chromium: a save reloads the page; a broken save shows an overlay listing the problems."""
     require_chromium()
