@@ -132,6 +132,8 @@ def _value(node: yaml.ScalarNode) -> Any:
 # -- converters: one per scalar type; each returns the value or raises Invalid ------------------------
 
 def _text(node: yaml.ScalarNode, spec: Field) -> Any:
+    if node.tag == STR:
+        return node.value
     value = _value(node)
     if isinstance(value, (dict, list)) or value is None:
         raise Invalid(f"expected text, got {describe(node)}", spec.type.hint(spec))
@@ -154,6 +156,9 @@ def _with_point(text: str) -> str:
 
 
 def _number(node: yaml.ScalarNode, spec: Field) -> Any:
+    tag, text = node.tag, node.value
+    if tag == INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0") and len(text) < 16:
+        return int(text)  # a plain decimal within NUMBER_LIMIT: nothing more to check
     value = _value(node)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         hint = spec.type.hint(spec)

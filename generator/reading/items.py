@@ -92,11 +92,11 @@ def _kind(document: Document, problems: list[Diagnostic]) -> Kind:
 def default_id(content_rel: str, kind: Kind) -> str:
     """An item's id from its path: below its kind's folder, without '.md'."""
     # NFC: macOS file systems return decomposed accents, Linux composed ones; ids must not differ.
-    path = PurePosixPath(unicodedata.normalize("NFC", content_rel)).with_suffix("")
+    path = unicodedata.normalize("NFC", content_rel).removesuffix(".md")
     root = KIND_ROOTS[kind]
-    if root and path.parts[0] == root and len(path.parts) > 1:
-        return PurePosixPath(*path.parts[1:]).as_posix()
-    return path.as_posix()
+    if root and path.startswith(root + "/"):
+        return path[len(root) + 1:]
+    return path
 
 
 def _marks(src: Source, record: Record, prefix: str, *keys: str) -> dict[str, Mark]:
