@@ -1,5 +1,5 @@
-import sys
+"""``python -m generator``: the okr-pages command line."""
 
-from .cli import main
+from .cli import run
 
-sys.exit(main())
+run()

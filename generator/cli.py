@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -98,8 +99,18 @@ def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
                              help="today for the run (dates after it are refused), YYYY-MM-DD")
 
 
+def run() -> None:
+    """Entry point of the ``okr-pages`` console script and of ``python -m generator``.
+
+    A command keeps what it reads until it exits, with few cycles among it: the cyclic collector
+    would walk the whole model again and again, and once more at the end, for nothing. So it stays
+    off for the process (``serve`` collects after each rebuild)."""
+    gc.disable()
+    sys.exit(main())
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``okr-pages`` console script."""
+    """Run one command; returns its exit code."""
     args = make_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)

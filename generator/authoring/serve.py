@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import json
 import os
 import shutil
@@ -29,6 +30,8 @@ from ..diagnostics import OkrPagesError, format_diagnostics
 from ..pipeline import BuildState, build_site, resolve_as_of
 from ..reading.config import CONFIG_NAME, load_config
 from .livereload import make_handler
+
+COLLECT_AFTER = 3.0  # seconds after a rebuild: free its garbage once the pages have reloaded
 
 
 @dataclasses.dataclass
@@ -58,6 +61,7 @@ class LiveSite:
         self.stopping = threading.Event()
         self._build_lock = threading.Lock()
         self.state = BuildState()
+        self._collector: threading.Timer | None = None
 
     def rebuild(self, reason: str = "") -> Status:
         """Check and build; a failure keeps the last good output and reports the diagnostics."""
@@ -71,6 +75,7 @@ class LiveSite:
                          "still serving the last good build")
             else:
                 self.log(f"built in {time.perf_counter() - started:.2f} s{why} ({count} files changed), as of {as_of}")
+            self._collect_later()
             with self.changed:
                 old = self.status
                 # Pages reload only when a good build changed something (a save with no effect, or an
@@ -99,6 +104,14 @@ class LiveSite:
         self.state.record = None  # after a failure half way, the next build starts cold
         self.log(problem)
         return [problem], 0
+
+    def _collect_later(self) -> None:
+        """Free the last build's cyclic garbage once things are quiet, not while pages reload."""
+        if self._collector is not None:
+            self._collector.cancel()
+        self._collector = threading.Timer(COLLECT_AFTER, gc.collect)
+        self._collector.daemon = True
+        self._collector.start()
 
     def wait(self, generation: int, timeout: float) -> Status:
         """The status once its generation differs from ``generation``, or after ``timeout``."""
