@@ -99,8 +99,24 @@ class Body:
     links: tuple[Link, ...] = ()
 
 
+class _Written:
+    """What every content item has: a compiled body (and its links), and, for objectives and KPIs,
+    the places its fields were written."""
+
+    compiled: Body
+    marks: dict[str, Mark]
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return self.compiled.links
+
+    def mark(self, path: str, default: str = "title") -> Mark:
+        """Where a field was written; the title's place (or the top of the file) when it was not."""
+        return self.marks.get(path) or self.marks.get(default) or (1, 1)
+
+
 @dataclass(frozen=True)
-class Objective:
+class Objective(_Written):
     id: str
     title: str
     cycle: str
@@ -117,16 +133,8 @@ class Objective:
     compiled: Body = field(default_factory=Body, compare=False)
 
     @property
-    def links(self) -> tuple[Link, ...]:
-        return self.compiled.links
-
-    @property
     def url(self) -> str:
         return f"okrs/{self.id}/"
-
-    def mark(self, path: str, default: str = "title") -> Mark:
-        """Where a field was written; the title's place (or the top of the file) when it was not."""
-        return self.marks.get(path) or self.marks.get(default) or (1, 1)
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,7 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class KPI:
+class KPI(_Written):
     id: str
     title: str
     team: str | None
@@ -162,20 +170,12 @@ class KPI:
     compiled: Body = field(default_factory=Body, compare=False)
 
     @property
-    def links(self) -> tuple[Link, ...]:
-        return self.compiled.links
-
-    @property
     def url(self) -> str:
         return f"kpis/{self.id}/"
 
-    def mark(self, path: str, default: str = "title") -> Mark:
-        """Where a field was written; the title's place (or the top of the file) when it was not."""
-        return self.marks.get(path) or self.marks.get(default) or (1, 1)
-
 
 @dataclass(frozen=True)
-class Page:
+class Page(_Written):
     id: str
     title: str
     order: Number | None
@@ -183,10 +183,7 @@ class Page:
     source: str
     body_line: int = 1
     compiled: Body = field(default_factory=Body, compare=False)
-
-    @property
-    def links(self) -> tuple[Link, ...]:
-        return self.compiled.links
+    marks: dict[str, Mark] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def url(self) -> str:
