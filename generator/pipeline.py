@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .buildrecord import (
     BuildRecord,
@@ -32,6 +33,13 @@ from .output import MARKER, OutputTree
 from .parallel import fork_map, split, workers
 from .reading.load import Loaded, gc_paused, load_site
 from .reading.references import content_paths
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .site.jobs import Job, SiteView
+    from .site.templates import TemplateDigests
+    from .site.themes import Theme
 
 Progress = Callable[[int, int], None]
 PARALLEL_RENDER = 200  # below this many pages to render, forking costs more than it saves
@@ -133,14 +141,13 @@ def build_site(site_dir: Path, out_dir: Path, as_of: dt.date, *, overrides: dict
 def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, str] | None, strict: bool,
            clean: bool, state: BuildState | None, progress: Progress | None, jobs: int | None,
            background_save: bool) -> Built:
-    from .site.fingerprints import digest as key_digest
     from .site.fingerprints import fingerprints
-    from .site.jobs import Job, SiteView, page_jobs
-    from .site.render import draw_svg_charts, render_job
+    from .site.jobs import SiteView
+    from .site.render import draw_svg_charts
     from .site.templates import TemplateDigests, make_environment
     from .site.themes import load_theme
-    from .site.vega import BUNDLE_FORMAT, javascript_bundle, vl_convert_version
 
+    # 1. Read (only what changed since the record), validate and score.
     engine = engine_fingerprint()
     record: BuildRecord | None = None
     if not clean:
@@ -153,12 +160,53 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     built = Built(checked)
     if checked.diagnostics.failed(strict):
         return built
-    scored, loaded = checked.scored, checked.loaded
+    # 2. Plan every output file as a job with a fingerprint of what it reads.
+    loaded = checked.loaded
     env = make_environment(theme)
-    templates = TemplateDigests(env)
-    view = SiteView(scored, content_paths(loaded.site))
-    sources = {rel: read.fingerprint for rel, read in loaded.files.items()}
-    inputs = fingerprints(view, sources)
+    view = SiteView(checked.scored, content_paths(loaded.site))
+    planned, fingerprint = _plan(site_dir, loaded, theme, view, TemplateDigests(env),
+                                 fingerprints(view, {rel: read.fingerprint for rel, read in loaded.files.items()}))
+    # 3. Render the jobs whose fingerprint changed; write the files whose bytes changed.
+    incremental = record is not None and (out_dir / MARKER).is_file()
+    previous = record.outputs if record is not None and incremental else {}
+    todo = [job for path, job in planned.items() if previous.get(path, ("",))[0] != fingerprint[path]]
+    removed = [path for path in previous if path not in planned]
+    if loaded.site.config.charts == "svg":
+        draw_svg_charts(view, todo)
+    if incremental:
+        forget_record(site_dir, out_dir)  # killed half way, the next build must be a cold one
+    tree = OutputTree(out_dir, fresh=not incremental)
+    try:
+        done = _render_and_write(todo, env, view, tree, previous, jobs, progress)
+        for path in removed:
+            tree.remove(path)
+        # a job not rendered kept its fingerprint: its file is the one the last build wrote
+        outputs = {path: (fingerprint[path], done[path][0]) if path in done else previous[path]
+                   for path in sorted(planned)}
+        # The marker names the tree it closes: a folder swapped for another build is noticed.
+        token = hashlib.blake2b(repr(outputs).encode(), digest_size=16).hexdigest()
+        tree.commit(f"built by okr-pages {token}\n".encode())
+    except BaseException:
+        tree.abort()
+        raise
+    # 4. Keep the record of this build for the next one.
+    new_record = BuildRecord(engine, str(site_dir.resolve()), str(out_dir.resolve()), token, loaded, outputs)
+    if state is not None:
+        state.record = new_record
+    else:
+        save_record(site_dir, new_record, record, background=background_save)
+    built.written = sum(changed for _, changed in done.values())
+    built.rendered, built.total = [job.path for job in todo], len(planned)
+    built.removed, built.incremental = len(removed), incremental
+    return built
+
+
+def _plan(site_dir: Path, loaded: Loaded, theme: Theme, view: SiteView, templates: TemplateDigests,
+          inputs: dict[str, str]) -> tuple[dict[str, Job], dict[str, str]]:
+    """Every output file as a job, and each job's fingerprint: its template's and its inputs'."""
+    from .site.fingerprints import digest
+    from .site.jobs import Job, page_jobs
+    from .site.vega import BUNDLE_FORMAT, javascript_bundle, vl_convert_version
 
     planned: dict[str, Job] = {}
     fingerprint: dict[str, str] = {}
@@ -174,24 +222,22 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
         fingerprint["assets/vega.js"] = f"vega:{vl_convert_version()}:{BUNDLE_FORMAT}"
     for job in page_jobs(view):
         planned[job.path] = job
-        fingerprint[job.path] = key_digest(templates[job.template] if job.template else "",
-                                           *(inputs[key] for key in job.inputs))
+        fingerprint[job.path] = digest(templates[job.template] if job.template else "",
+                                       *(inputs[key] for key in job.inputs))
+    return planned, fingerprint
 
-    incremental = record is not None and (out_dir / MARKER).is_file()
-    previous = record.outputs if record is not None and incremental else {}
-    todo = [job for path, job in planned.items() if previous.get(path, ("",))[0] != fingerprint[path]]
-    removed = [path for path in previous if path not in planned]
-    if loaded.site.config.charts == "svg":
-        draw_svg_charts(view, todo)
 
-    if incremental:
-        forget_record(site_dir, out_dir)  # killed half way, the next build must be a cold one
-    tree = OutputTree(out_dir, fresh=not incremental)
-    outputs: dict[str, tuple[str, str]] = {}
+def _render_and_write(todo: list[Job], env: Environment, view: SiteView, tree: OutputTree,
+                      previous: dict[str, tuple[str, str]], jobs: int | None,
+                      progress: Progress | None) -> dict[str, tuple[str, bool]]:
+    """Render the jobs, in forked workers when there are many, writing each file whose bytes
+    changed; returns each path's digest and whether it was written."""
+    from .site.render import render_job
+
     parts = workers(jobs) if len(todo) >= PARALLEL_RENDER else 1
+    chunks = split(todo, parts)
 
     def render(chunk: list[Job]) -> list[tuple[str, str, bool]]:
-        """Render and write some jobs (in this process or a forked worker): (path, digest, written)."""
         done = []
         for index, job in enumerate(chunk, 1):
             data = render_job(env, view, job)
@@ -200,38 +246,11 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
             if changed:
                 tree.write(job.path, data)
             done.append((job.path, data_digest, changed))
-            if progress and chunk is first and (index % 50 == 0 or index == len(chunk)):
+            if progress and chunk is chunks[0] and (index % 50 == 0 or index == len(chunk)):
                 progress(min(index * parts, len(todo)) if index < len(chunk) else len(todo), len(todo))
         return done
 
-    chunks = split(todo, parts)
-    first = chunks[0] if chunks else []
-    written = 0
-    try:
-        for done in fork_map(render, chunks):
-            for path, data_digest, changed in done:
-                outputs[path] = (fingerprint[path], data_digest)
-                written += changed
-        for path in removed:
-            tree.remove(path)
-        for path in planned:
-            if path not in outputs:
-                outputs[path] = previous[path]
-        outputs = dict(sorted(outputs.items()))
-        # The marker names the tree it closes: a folder swapped for another build is noticed.
-        token = hashlib.blake2b(repr(outputs).encode(), digest_size=16).hexdigest()
-        tree.commit(f"built by okr-pages {token}\n".encode())
-    except BaseException:
-        tree.abort()
-        raise
-    new_record = BuildRecord(engine, str(site_dir.resolve()), str(out_dir.resolve()), token, loaded, outputs)
-    if state is not None:
-        state.record = new_record
-    else:
-        save_record(site_dir, new_record, record, background=background_save)
-    built.written, built.rendered, built.total = written, [job.path for job in todo], len(planned)
-    built.removed, built.incremental = len(removed), incremental
-    return built
+    return {path: (data_digest, changed) for done in fork_map(render, chunks) for path, data_digest, changed in done}
 
 
 def _reader(path: Path) -> Callable[[], bytes]:
