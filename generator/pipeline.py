@@ -9,6 +9,7 @@ the files whose bytes changed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .buildrecord import BuildRecord, engine_fingerprint, forget_record, load_record, save_record
-from .diagnostics import Diagnostics, OkrPagesError
+from .diagnostics import Diagnostic, Diagnostics, OkrPagesError
 from .model.checks import quality_warnings
 from .model.scoring import ScoredSite, score_site
 from .output import MARKER, OutputTree
@@ -122,11 +123,13 @@ def build_site(site_dir: Path, out_dir: Path, as_of: dt.date, *, overrides: dict
 def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, str] | None, strict: bool,
            clean: bool, state: BuildState | None, progress: Progress | None, jobs: int | None,
            background_save: bool) -> Built:
+    from jinja2 import TemplateError
+
     from .site.fingerprints import digest as key_digest
     from .site.fingerprints import fingerprints
     from .site.jobs import Job, SiteView, page_jobs
     from .site.render import draw_svg_charts, render_job
-    from .site.templates import TemplateDigests, make_environment
+    from .site.templates import TemplateDigests, TemplateFailure, make_environment, template_failure
     from .site.themes import load_theme
     from .site.vega import BUNDLE_FORMAT, javascript_bundle, vl_convert_version
 
@@ -165,6 +168,14 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
         planned[job.path] = job
         fingerprint[job.path] = key_digest(templates[job.template] if job.template else "",
                                            *(inputs[key] for key in job.inputs))
+    # A theme template that does not compile fails the build here, before anything is written.
+    for name in sorted({job.template for job in planned.values() if job.template}):
+        try:
+            env.get_template(name)
+        except TemplateError as exc:
+            checked.diagnostics.extend([_in_site(template_failure(exc, name).diagnostic, site_dir)])
+    if checked.diagnostics.failed(strict):
+        return built
 
     incremental = record is not None and (out_dir / MARKER).is_file()
     previous = record.outputs if record is not None and incremental else {}
@@ -179,16 +190,19 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     outputs: dict[str, tuple[str, str]] = {}
     parts = workers(jobs) if len(todo) >= PARALLEL_RENDER else 1
 
-    def render(chunk: list[Job]) -> list[tuple[str, str, bool]]:
-        """Render and write some jobs (in this process or a forked worker): (path, digest, written)."""
+    def render(chunk: list[Job]) -> list[tuple[str, str, bytes | None]]:
+        """Render some jobs (in this process or a forked worker): (path, digest, bytes when changed).
+
+        A fresh tree is written as pages render; an update in place keeps the changed pages until
+        every page has rendered, so a template that fails half way leaves the output untouched."""
         done = []
         for index, job in enumerate(chunk, 1):
             data = render_job(env, view, job)
             data_digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             changed = previous.get(job.path, ("", ""))[1] != data_digest
-            if changed:
+            if changed and tree.fresh:
                 tree.write(job.path, data)
-            done.append((job.path, data_digest, changed))
+            done.append((job.path, data_digest, data if changed else None))
             if progress and chunk is first and (index % 50 == 0 or index == len(chunk)):
                 progress(min(index * parts, len(todo)) if index < len(chunk) else len(todo), len(todo))
         return done
@@ -197,10 +211,13 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     first = chunks[0] if chunks else []
     written = 0
     try:
-        for done in fork_map(render, chunks):
-            for path, data_digest, changed in done:
-                outputs[path] = (fingerprint[path], data_digest)
-                written += changed
+        rendered = [item for done in fork_map(render, chunks) for item in done]
+        for path, data_digest, data in rendered:
+            outputs[path] = (fingerprint[path], data_digest)
+            if data is not None:
+                written += 1
+                if not tree.fresh:
+                    tree.write(path, data)
         for path in removed:
             tree.remove(path)
         for path in planned:
@@ -210,6 +227,10 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
         # The marker names the tree it closes: a folder swapped for another build is noticed.
         token = hashlib.blake2b(repr(outputs).encode(), digest_size=16).hexdigest()
         tree.commit(f"built by okr-pages {token}\n".encode())
+    except TemplateFailure as failure:
+        tree.abort()
+        checked.diagnostics.extend([_in_site(failure.diagnostic, site_dir)])
+        return built
     except BaseException:
         tree.abort()
         raise
@@ -221,6 +242,14 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     built.written, built.rendered, built.total = written, [job.path for job in todo], len(planned)
     built.removed, built.incremental = len(removed), incremental
     return built
+
+
+def _in_site(diagnostic: Diagnostic, site_dir: Path) -> Diagnostic:
+    """A template's diagnostic with its file shown relative to the site folder, as all others are."""
+    if not os.path.isabs(diagnostic.file):
+        return diagnostic
+    rel = os.path.relpath(diagnostic.file, os.path.abspath(site_dir)).replace(os.sep, "/")
+    return dataclasses.replace(diagnostic, file=rel if not rel.startswith("../") else diagnostic.file)
 
 
 def _reader(path: Path) -> Callable[[], bytes]:

@@ -25,7 +25,7 @@ from typing import Any
 
 import watchfiles
 
-from ..diagnostics import OkrPagesError, format_diagnostics
+from ..diagnostics import OkrPagesError, cap_per_file, format_diagnostics
 from ..pipeline import BuildState, build_site, resolve_as_of
 from ..reading.config import CONFIG_NAME, load_config
 from .livereload import make_handler
@@ -85,7 +85,7 @@ class LiveSite:
         try:
             # served from the root, whatever base_url says
             built = build_site(self.site_dir, self.out_dir, as_of, overrides={"base_url": "/"}, state=self.state)
-            items = built.checked.diagnostics.sorted()
+            items = cap_per_file(built.checked.diagnostics.sorted(), built.checked.site.config.limits.messages)
             if items:
                 self.log(format_diagnostics(items, "text"))
             errors = [d for d in items if d.severity == "error"]

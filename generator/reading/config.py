@@ -12,12 +12,13 @@ import re
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..model.content import Bands, Config, Cycle, PaceLimits, Team
+from ..model.content import Bands, Config, Cycle, Limits, PaceLimits, Team
 from .documents import decode_text
 from .fields import Record, Source, read_record
+from .files import Refused, read_regular
 from .schema import CONFIG
 from .sources import read_sources
-from .yamlnodes import parse_yaml
+from .yamlnodes import parse_yaml, value_of
 
 CONFIG_NAME = "okr-pages.yaml"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -71,13 +72,12 @@ def _replace(config: Config, **changes: object) -> Config:
 
 def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
     path = site_dir / CONFIG_NAME
-    if not path.exists():
+    if not os.path.lexists(path):
         return Config(), []
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Config(), [Diagnostic(CONFIG_NAME, 1, 1, "error", "", f"cannot read file: {exc.strerror}",
-                                     "check the file's permissions")]
+        data = read_regular(path, site_dir, Limits.markdown, "the config file")
+    except Refused as refused:
+        return Config(), [Diagnostic(CONFIG_NAME, 1, 1, "error", "", refused.message, refused.hint)]
     text, problem = decode_text(data, CONFIG_NAME)
     if text is None:
         return Config(), [problem] if problem else []
@@ -86,7 +86,8 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         return Config(), [problem]
     if node is None:
         return Config(), []
-    src = Source(CONFIG_NAME)
+    limits = _limits(value_of(node, "limits"))
+    src = Source(CONFIG_NAME, limits=limits)
     record = read_record(src, node, CONFIG, "")
     if record is None:
         return Config(), src.problems
@@ -101,8 +102,20 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         markdown_html=bool(record.get("markdown") and record.get("markdown").get("html", False)),
         charts=record.get("charts", "js"),
         sources=read_sources(src, record.get("sources")),
+        limits=limits,
     )
     return config, src.problems
+
+
+def _limits(node: object) -> Limits:
+    """``limits:``, read ahead of the rest of the file (whose text lengths it bounds); its problems
+    are reported when the whole file is read."""
+    if node is None:
+        return Limits()
+    record = read_record(Source(CONFIG_NAME), node, CONFIG["limits"].fields, "limits")
+    if record is None:
+        return Limits()
+    return Limits(**record.values)
 
 
 def _content_dir(src: Source, record: Record, site_dir: Path) -> str:

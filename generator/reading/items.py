@@ -22,6 +22,7 @@ from ..model.content import (
     Body,
     CheckIn,
     KeyResult,
+    Limits,
     Mark,
     Milestone,
     Objective,
@@ -54,11 +55,12 @@ class ItemResult:
     reads: tuple[str, ...] = ()  # site-relative paths of other files read
 
 
-def read_item(document: Document, content_dir: str, read_file: ReadFile, allow_html: bool = False) -> ItemResult:
+def read_item(document: Document, content_dir: str, read_file: ReadFile, allow_html: bool = False,
+              limits: Limits | None = None) -> ItemResult:
     """Validate one document as the kind its folder (or ``kind:``) says; compile its body."""
     problems: list[Diagnostic] = []
     kind = _kind(document, problems)
-    src = Source(document.rel, document.line_offset, problems)
+    src = Source(document.rel, document.line_offset, problems, limits or Limits())
     body = compile_body(document.body, document.content_rel, document.body_line, allow_html)
     if kind == "page":
         return ItemResult(_read_page(src, document, body), problems)
@@ -115,6 +117,12 @@ def _read_page(src: Source, document: Document, body: Body) -> Page:
     if not title:
         heading = _HEADING.search(document.body)
         title = heading[1] if heading else PurePosixPath(document.content_rel).stem.replace("-", " ").capitalize()
+        if heading and len(title) > src.limits.title:
+            line = document.body_line + document.body.count("\n", 0, heading.start())
+            src.problems.append(Diagnostic(document.rel, line, 1, "error", "",
+                                           f"title is {len(title):,} characters long, more than {src.limits.title:,}",
+                                           "shorten the first heading, or raise limits.title in okr-pages.yaml"))
+            title = title[:src.limits.title]
     page_id = (values.get("id") if values else None) or default_id(document.content_rel, "page")
     return Page(page_id, title, values.get("order") if values else None, document.body, document.rel,
                 document.body_line, body)
@@ -270,13 +278,14 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
                         src.problems.append(problem)
                 else:
                     points = read_csv(data, csv_rel, column_names, src.problems, src, node, "series",
-                                      columns.nodes if columns else None)
+                                      columns.nodes if columns else None, src.limits.messages)
         else:
             points = check_dates(src, read_inline(src, node, "series"), "series")
     thresholds = record.get("thresholds")
     direction = record.get("direction", "up")
     threshold_value = None
-    if thresholds is not None and {"green", "yellow"} <= thresholds.values.keys():
+    # With an invalid direction (already reported) the order of the thresholds cannot be judged.
+    if thresholds is not None and {"green", "yellow"} <= thresholds.values.keys() and "direction" not in record.invalid:
         green, yellow = thresholds.get("green"), thresholds.get("yellow")
         if (direction == "up" and green < yellow) or (direction == "down" and green > yellow):
             better = "above" if direction == "up" else "below"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
 from . import charts, vega
 from .jobs import Job, SiteView, chart_spec, frame_context
+from .templates import template_failure
 
 
 def render_job(env: Environment, view: SiteView, job: Job) -> bytes:
@@ -16,7 +17,10 @@ def render_job(env: Environment, view: SiteView, job: Job) -> bytes:
     assert job.template is not None and job.context is not None
     context = frame_context(view, job)
     context.update(job.context())
-    return env.get_template(job.template).render(context).encode("utf-8")
+    try:
+        return env.get_template(job.template).render(context).encode("utf-8")
+    except TemplateError as exc:
+        raise template_failure(exc, job.template) from None
 
 
 def draw_svg_charts(view: SiteView, jobs: list[Job]) -> None:
