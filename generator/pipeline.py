@@ -24,6 +24,7 @@ from .model.checks import quality_warnings
 from .model.scoring import ScoredSite, score_site
 from .output import MARKER, OutputTree
 from .parallel import fork_map, split, workers
+from .reading.fieldtypes import date_in_range
 from .reading.load import Loaded, gc_paused, load_site
 from .reading.references import content_paths
 
@@ -75,9 +76,12 @@ def parse_day(text: str) -> dt.date:
     if not _ISO_DAY.match(text):
         raise ValueError(f"expected a date YYYY-MM-DD, got '{text}'")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"date {text} does not exist") from None
+    if not date_in_range(day):
+        raise ValueError(f"date {text} is out of range (years 1 to 9998)")
+    return day
 
 
 def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt.date:
@@ -93,9 +97,12 @@ def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt
         if not epoch.isdigit():
             raise UsageError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970, got '{epoch}'")
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (OverflowError, OSError, ValueError):
             raise UsageError(f"SOURCE_DATE_EPOCH: {epoch} is out of range") from None
+        if not date_in_range(day):
+            raise UsageError(f"SOURCE_DATE_EPOCH: {epoch} is out of range")
+        return day
     return dt.date.today()
 
 

@@ -231,6 +231,9 @@ class Config:
     charts: Literal["js", "svg"] = "js"
     sources: tuple[DataSource, ...] = ()  # as listed under sources:, invalid ones marked
     limits: Limits = field(default_factory=Limits)
+    # 'cycle:ID' and 'team:ID' of entries written with errors (reported in okr-pages.yaml): content
+    # naming them is not reported again as naming an unknown cycle or team.
+    unusable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,12 @@ def implicit_cycle(cycle_id: str) -> Cycle | None:
     return None
 
 
+def calendar_year(cycle_id: str) -> int | None:
+    """The year of a calendar cycle id (2026-Q4, 2026-H1, 2026), in range or not; None for others."""
+    match = _QUARTER.match(cycle_id) or _HALF.match(cycle_id) or _YEAR.match(cycle_id)
+    return int(match[1]) if match else None
+
+
 def _year_ok(year: int) -> bool:
     """Calendar cycles from 1 to 9998: the day after the cycle must still be a date."""
     return 1 <= year < dt.MAXYEAR
@@ -103,8 +109,14 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         charts=record.get("charts", "js"),
         sources=read_sources(src, record.get("sources")),
         limits=limits,
+        unusable=frozenset(_unusable(record.get("cycles", []), "cycle") + _unusable(record.get("teams", []), "team")),
     )
     return config, src.problems
+
+
+def _unusable(items: list[Record], kind: str) -> list[str]:
+    """'KIND:ID' of the entries whose id was read but which have another error."""
+    return [f"{kind}:{item.get('id')}" for item in items if "id" in item and item.invalid]
 
 
 def _limits(node: object) -> Limits:
@@ -140,6 +152,8 @@ def _cycles(src: Source, items: list[Record]) -> tuple[Cycle, ...]:
     cycles: dict[str, Cycle] = {}
     for item in items:
         if not {"id", "start", "end"} <= item.values.keys():
+            if "id" in item:
+                item.invalid.add("start")  # not a usable cycle: see _unusable
             continue
         cycle_id, start, end = item.get("id"), item.get("start"), item.get("end")
         if cycle_id in cycles:
@@ -149,6 +163,7 @@ def _cycles(src: Source, items: list[Record]) -> tuple[Cycle, ...]:
         if end <= start:
             src.error(item.node_of("end"), item.field_path("end"),
                       f"cycle ends ({end}) before it starts ({start})", "swap or correct the dates")
+            item.invalid.add("end")
             continue
         cycles[cycle_id] = Cycle(cycle_id, start, end, item.get("name", ""))
     return tuple(cycles.values())

@@ -22,9 +22,9 @@ from ..model.content import KPI, Config, Limits, Objective, Page, Site
 from ..parallel import fork_map, split, workers
 from . import references
 from .config import load_config
-from .documents import load_document
+from .documents import KIND_FOLDERS, load_document
 from .files import FileEntry, Refused, Stamp, read_regular, too_large, walk
-from .items import ItemResult, read_item
+from .items import ItemResult, default_id, read_item
 from .sources import check_feeds
 
 PARALLEL_READ = 300  # below this many files to parse, forking costs more than it saves
@@ -212,7 +212,7 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
         known = digests.of(full)
         if known is not None:
             assets[full] = (by_rel[full].stamp, known)
-    site = _cross_check(config, objectives, kpis, pages, other_files, problems)
+    site = _cross_check(config, objectives, kpis, pages, other_files, problems, _unreadable(kept, content_rel))
     return Loaded(site, problems, kept, assets, content_rel, config.markdown_html, config.limits)
 
 
@@ -259,15 +259,29 @@ def _reuse(old: ReadFile | None, rel: str, entry: FileEntry, digests: _Digests) 
     return old
 
 
+def _unreadable(files: dict[str, ReadFile], content_rel: str) -> set[str]:
+    """The ids that objective and KPI files which could not be read would have had (from their
+    paths): a reference to one of them is not reported again as unknown in every file that makes it."""
+    ids = set()
+    for rel, read in files.items():
+        if read.result.item is None:
+            below = unicodedata.normalize("NFC", rel[len(content_rel) + 1:])
+            kind = KIND_FOLDERS.get(below.split("/", 1)[0])
+            if kind is not None:
+                ids.add(f"{kind}:{default_id(below, kind)}")
+    return ids
+
+
 def _cross_check(config: Config, objectives: list[Objective], kpis: list[KPI], pages: list[Page],
-                 other_files: list[str], problems: list[Diagnostic]) -> Site:
+                 other_files: list[str], problems: list[Diagnostic],
+                 unreadable: set[str] | frozenset[str] = frozenset()) -> Site:
     problems.extend(check_feeds(config.sources, kpis))
     objective_table: dict[str, Objective] = references.unique(objectives, "objective", problems)  # type: ignore[assignment]
     kpi_table: dict[str, KPI] = references.unique(kpis, "KPI", problems)  # type: ignore[assignment]
     page_table: dict[str, Page] = references.unique(pages, "page", problems)  # type: ignore[assignment]
     cycles = references.resolve_cycles(config, objective_table, problems)
     teams = references.resolve_teams(config, [*objective_table.values(), *kpi_table.values()], problems)
-    references.check_objectives(objective_table, kpi_table, cycles, problems)
+    references.check_objectives(objective_table, kpi_table, cycles, problems, unreadable)
     site = Site(
         config=config,
         cycles=cycles,
