@@ -71,8 +71,8 @@ def checkin(site_dir: Path, target: str, value: str, date: str | None = None, co
     request = _parse_request(value, date, confidence, note)
     today = today or dt.date.today()
     site = load_site(site_dir).site
-    if "#" in target:
-        objective_id, _, kr_id = target.partition("#")
+    if "#" in target and target not in site.kpis:  # a KPI's file name may hold a '#' too
+        objective_id, _, kr_id = target.rpartition("#")  # a KR id has no "#"; a file name may
         objective, kr = _find_key_result(site, objective_id, kr_id)
         return _add_to_key_result(site_dir, site, objective, kr, request, today)
     kpi = _find_kpi(site, target)

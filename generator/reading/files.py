@@ -93,6 +93,12 @@ def read_regular(path: str | Path, site_dir: str | Path, limit: int, what: str =
     return data
 
 
+def suggest_name(name: str) -> str:
+    """A file name with each unprintable character (and any run of them) replaced by '-'."""
+    cleaned = "".join(char if char.isprintable() else "\0" for char in name)
+    return "-".join(part for part in cleaned.split("\0") if part) or "renamed"
+
+
 def site_rel(path: str, site_dir: str) -> str:
     """A path as shown in messages: relative to the site folder, with '/'."""
     return os.path.relpath(path, site_dir).replace(os.sep, "/")
@@ -126,6 +132,10 @@ def walk(root: Path, site_dir: Path) -> tuple[list[FileEntry], list[Diagnostic]]
                 continue
             path = entry.path
             rel = prefix + unicodedata.normalize("NFC", name)
+            if not name.isprintable():  # a tab, a line break, a bidi override (U+202E) in a name
+                refuse(path, "file name has an unprintable character",
+                       f"rename it to '{suggest_name(name)}'")
+                continue
             try:
                 if entry.is_symlink():
                     target = os.path.realpath(path)

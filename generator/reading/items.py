@@ -61,7 +61,12 @@ def read_item(document: Document, content_dir: str, read_file: ReadFile, allow_h
     problems: list[Diagnostic] = []
     kind = _kind(document, problems)
     src = Source(document.rel, document.line_offset, problems, limits or Limits())
-    body = compile_body(document.body, document.content_rel, document.body_line, allow_html)
+    dropped: list[tuple[int, str]] = []
+    body = compile_body(document.body, document.content_rel, document.body_line, allow_html, dropped)
+    for line, href in dropped:
+        problems.append(Diagnostic(document.rel, line, 1, "warning", "", f"link to '{_shorten(href)}' dropped: "
+                                   f"a page links only with http, https, mailto or relative URLs",
+                                   "link to a web page or to a file below content/"))
     if kind == "page":
         return ItemResult(_read_page(src, document, body), problems)
     if document.front is None or not document.front.value:
@@ -77,6 +82,10 @@ def read_item(document: Document, content_dir: str, read_file: ReadFile, allow_h
     reads: list[str] = []
     kpi = _read_kpi(src, document, content_dir, read_file, reads, body)
     return ItemResult(kpi, problems, tuple(reads))
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _kind(document: Document, problems: list[Diagnostic]) -> Kind:
