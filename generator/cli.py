@@ -28,6 +28,12 @@ def _positive(value: str) -> int:
     return int(value)
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got '{value}'")
+    return int(value)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="okr-pages", description="Publish OKRs and KPIs as a static site.")
     parser.add_argument("--version", action="version", version=f"okr-pages {__version__}")
@@ -58,7 +64,10 @@ def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
     """serve, new, checkin, diff and schema: each command's logic lives in its own module."""
     serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on save")
     serve_cmd.add_argument("site_dir", nargs="?", default=".", type=_site_dir, metavar="SITE_DIR")
-    serve_cmd.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000; 0: any free one)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0: any free one)")
+    serve_cmd.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                           help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every "
+                                "network, for a colleague to see the site)")
     serve_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
 
     new_cmd = commands.add_parser("new", help="write a new objective or KPI file to start from")
@@ -168,7 +177,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .authoring.serve import serve
 
     as_of = _as_of(args)
-    return serve(args.site_dir, args.port, as_of if args.as_of else None)
+    return serve(args.site_dir, args.port, as_of if args.as_of else None, host=args.host)
 
 
 def _new(args: argparse.Namespace) -> int:
