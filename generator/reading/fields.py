@@ -105,7 +105,7 @@ def read_scalar(src: Source, node: Any, spec: Field, path: str) -> Any:
     except Invalid as problem:
         src.error(node, path, problem.message, problem.hint)
         return INVALID
-    return INVALID if too_long(src, node, path, value) else value
+    return INVALID if spec.type.name == "text" and too_long(src, node, path, value) else value
 
 
 def read_date(src: Source, node: Any, path: str) -> Any:
@@ -167,7 +167,7 @@ def read_record(src: Source, node: Any, fields: dict[str, Field], path: str) -> 
                     src.error(value_node, f"{path}.{name}" if path else name, problem.message, problem.hint)
                     record.invalid.add(name)
                     continue
-                if isinstance(value, str) and too_long(src, value_node, f"{path}.{name}" if path else name, value):
+                if spec.type.name == "text" and too_long(src, value_node, f"{path}.{name}" if path else name, value):
                     record.invalid.add(name)
                 else:
                     values[name] = value
