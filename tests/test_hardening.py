@@ -637,3 +637,48 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_old_or_new_site(tmp_path: P
         process.wait()
         assert out.is_dir(), f"attempt {attempt}: no output folder"
         assert snapshot(out) in trees.values(), f"attempt {attempt}: a mixed tree"
+
+
+# -- 10. CSV columns by header ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("csv_text", "latest"), [
+    ("value,date\n3,2026-09\n4,2026-10\n", 4),  # the hostile test's file: columns by name
+    ("Week,Hours\n2026-10-05,7.5\n2026-10-12,7.1\n", 7.1),  # any case; 'week' is a date column
+    ("2026-09,5\n2026-10,6\n", 6),  # no header: the first row is a point
+    ("region,Value,month\nEU,3,2026-09\nEU,2,2026-10\n", 2),
+    ("month,mrr\n2026-09,900\n2026-10,950\n", 950),  # one column named: the other one is the other role
+])
+def test_csv_columns_are_found_by_header_name(site, csv_text: str, latest: float) -> None:
+    root = base_site(site, {"content/kpis/churn.csv": csv_text})
+    code, lines, _ = run("check", root, *AS_OF)
+    assert code == 0, lines
+    code, _, err = run("build", root, *AS_OF)
+    assert code == 0, err
+    kpis = json.loads((root / "_site/api/kpis.json").read_text(encoding="utf-8"))["kpis"]
+    assert kpis[0]["latest"]["value"] == latest
+
+
+def test_a_csv_whose_value_column_cannot_be_told_is_an_error(site) -> None:
+    root = base_site(site, {"content/kpis/churn.csv": "region,month,churn_pct\nEU,2026-09,3\n"})
+    code, lines, _ = run("check", root, *AS_OF)
+    assert lines == ["content/kpis/churn.csv:1:1: error: CSV has no value column (a column named 'value') "
+                     "(name it 'value', or set columns: {value: NAME} in the KPI; columns are: region, month, churn_pct)"]
+    assert code == 1
+
+
+@pytest.mark.parametrize(("csv_text", "after"), [
+    ("value,date\n3,2026-09\n", "value,date\n3,2026-09\n9,2026-10\n"),
+    ("2026-09,5\n", "2026-09,5\n2026-10,9\n"),
+])
+def test_checkin_and_refresh_write_csvs_in_their_column_order(site, csv_text: str, after: str) -> None:
+    import datetime as dt
+
+    from generator.model.content import Point
+    from generator.sources.csvupdate import merge
+
+    root = base_site(site, {"content/kpis/churn.csv": csv_text})
+    done = run_cli("checkin", "churn", "9", "--date", "2026-10", "--site-dir", root)
+    assert done.returncode == 0, done.stderr
+    assert (root / "content/kpis/churn.csv").read_text(encoding="utf-8") == after
+    merged = merge(csv_text.encode(), [Point(dt.date(2026, 10, 1), 9)], {}, month_style=True)
+    assert merged.data.decode() == after
