@@ -197,8 +197,8 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     outputs: dict[str, tuple[str, str]] = {}
     parts = workers(jobs) if len(todo) >= PARALLEL_RENDER else 1
 
-    def render(chunk: list[Job]) -> list[tuple[str, str, bytes | None]]:
-        """Render some jobs (in this process or a forked worker): (path, digest, bytes when changed).
+    def render(chunk: list[Job]) -> list[tuple[str, str, bool, bytes | None]]:
+        """Render some jobs (in this process or a forked worker): (path, digest, changed, bytes to write).
 
         A fresh tree is written as pages render; an update in place keeps the changed pages until
         every page has rendered, so a template that fails half way leaves the output untouched."""
@@ -209,7 +209,7 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
             changed = previous.get(job.path, ("", ""))[1] != data_digest
             if changed and tree.fresh:
                 tree.write(job.path, data)
-            done.append((job.path, data_digest, data if changed else None))
+            done.append((job.path, data_digest, changed, data if changed and not tree.fresh else None))
             if progress and chunk is first and (index % 50 == 0 or index == len(chunk)):
                 progress(min(index * parts, len(todo)) if index < len(chunk) else len(todo), len(todo))
         return done
@@ -219,12 +219,11 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     written = 0
     try:
         rendered = [item for done in fork_map(render, chunks) for item in done]
-        for path, data_digest, data in rendered:
+        for path, data_digest, changed, data in rendered:
             outputs[path] = (fingerprint[path], data_digest)
+            written += changed
             if data is not None:
-                written += 1
-                if not tree.fresh:
-                    tree.write(path, data)
+                tree.write(path, data)
         for path in removed:
             tree.remove(path)
         for path in planned:

@@ -682,3 +682,27 @@ def test_checkin_and_refresh_write_csvs_in_their_column_order(site, csv_text: st
     assert (root / "content/kpis/churn.csv").read_text(encoding="utf-8") == after
     merged = merge(csv_text.encode(), [Point(dt.date(2026, 10, 1), 9)], {}, month_style=True)
     assert merged.data.decode() == after
+
+
+# -- theme templates are input too ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ('{% extends "base.html" %}{% block main %}\n{% if %}{% endblock %}',
+     "themes/objective.html:2:1: error: template: Expected an expression, got 'end of statement block'"),
+    ('{% extends "base.html" %}{% block main %}\n\n{{ o.nothing.x }}{% endblock %}',
+     "themes/objective.html:3:1: error: template: 'generator.model.scoring.ScoredObjective object' has no "
+     "attribute 'nothing'"),
+    ('{% extends "base.html" %}{% block main %}{% include "missing.html" %}{% endblock %}',
+     "themes/objective.html:1:1: error: template: template 'missing.html' not found"),
+])
+def test_a_broken_theme_template_is_located_and_writes_nothing(site, template: str, expected: str) -> None:
+    root = base_site(site)
+    code, _, err = run("build", root, *AS_OF)
+    assert code == 0, err
+    before = snapshot(root / "_site")
+    (root / "themes").mkdir()
+    (root / "themes/objective.html").write_text(template, encoding="utf-8")
+    code, _, err = run("build", root, *AS_OF)  # incremental: the objective page renders again
+    assert problems(err) == [f"{expected} (fix the theme template, or remove it to use the default theme's)"]
+    assert code == 1
+    assert snapshot(root / "_site") == before
