@@ -706,3 +706,11 @@ def test_a_broken_theme_template_is_located_and_writes_nothing(site, template: s
     assert problems(err) == [f"{expected} (fix the theme template, or remove it to use the default theme's)"]
     assert code == 1
     assert snapshot(root / "_site") == before
+
+
+def test_a_tag_on_the_series_file_name(site) -> None:
+    # found by the fuzz test: 'series: !!int ""' was a traceback
+    root = base_site(site, {KPI: GOOD_KPI.replace("series: churn.csv", "series: !!int ''")})
+    code, lines, _ = run("check", root, *AS_OF)
+    assert lines == [f"{KPI}:7:9: error: series: cannot read '' as !!int (remove the tag '!!int' before the value)"]
+    assert code == 1

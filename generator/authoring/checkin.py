@@ -26,7 +26,7 @@ from ..diagnostics import OkrPagesError, did_you_mean
 from ..model.content import KPI, KeyResult, Number, Objective, Site
 from ..reading.documents import parse_front
 from ..reading.fields import Source, read_value
-from ..reading.fieldtypes import parse_date_text, parse_number_text, scalar_value
+from ..reading.fieldtypes import parse_date_text, parse_number_text
 from ..reading.load import load_site
 from ..reading.markdown import slugify
 from ..reading.schema import KEY_RESULT
@@ -368,7 +368,7 @@ def _add_to_csv(site_dir: Path, kpi: KPI, front: yaml.MappingNode, series: Any, 
     columns = value_of(front, "columns")
     names = {}
     if isinstance(columns, yaml.MappingNode):
-        names = {str(k.value): str(scalar_value(v)) for k, v in columns.value if isinstance(v, yaml.ScalarNode)}
+        names = {str(k.value): str(v.value) for k, v in columns.value if isinstance(v, yaml.ScalarNode)}  # text
     try:
         layout = csv_layout(rows[0], names or None)
     except ColumnProblem as bad:

@@ -136,6 +136,11 @@ def _tag_hint(tag: str) -> str:
     return f"remove the tag '!!{tag.rsplit(':', 1)[-1]}' before the value"
 
 
+def tagged_value(node: yaml.ScalarNode) -> Any:
+    """The value of a scalar node as its tag says; Invalid (with the fix) when the tag cannot apply."""
+    return _value(node)
+
+
 def _value(node: yaml.ScalarNode) -> Any:
     try:
         return scalar_value(node)

@@ -32,7 +32,7 @@ from ..model.content import (
 )
 from .documents import KIND_FOLDERS, KIND_ROOTS, Document, Kind
 from .fields import INVALID, Record, Source, read_record, read_scalar
-from .fieldtypes import scalar_value
+from .fieldtypes import Invalid, tagged_value
 from .markdown import compile_body, slugify
 from .schema import KIND, OBJECTIVE, PAGE
 from .schema import KPI as KPI_FIELDS
@@ -262,8 +262,13 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
         node = record.get("series")
         columns = record.get("columns")
         column_names = dict(columns.values) if columns else None
+        name: str | None = None
         if isinstance(node, yaml.ScalarNode):
-            name = str(scalar_value(node))
+            try:
+                name = str(tagged_value(node))
+            except Invalid as untaggable:
+                src.error(node, "series", untaggable.message, untaggable.hint)
+        if name is not None:
             folder = posixpath_dirname(document.rel)
             csv_rel = os.path.normpath(os.path.join(folder, name)).replace(os.sep, "/") if "\0" not in name else ""
             inside = csv_rel.startswith(content_dir.strip("/") + "/") and not csv_rel.startswith("../")
@@ -288,7 +293,7 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
                 else:
                     points = read_csv(data, csv_rel, column_names, src.problems, src, node, "series",
                                       columns.nodes if columns else None, src.limits.messages)
-        else:
+        elif not isinstance(node, yaml.ScalarNode):
             points = check_dates(src, read_inline(src, node, "series"), "series")
     thresholds = record.get("thresholds")
     direction = record.get("direction", "up")
