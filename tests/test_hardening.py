@@ -661,8 +661,8 @@ def test_csv_columns_are_found_by_header_name(site, csv_text: str, latest: float
 def test_a_csv_whose_value_column_cannot_be_told_is_an_error(site) -> None:
     root = base_site(site, {"content/kpis/churn.csv": "region,month,churn_pct\nEU,2026-09,3\n"})
     code, lines, _ = run("check", root, *AS_OF)
-    assert lines == ["content/kpis/churn.csv:1:1: error: CSV has no value column (a column named 'value') "
-                     "(name it 'value', or set columns: {value: NAME} in the KPI; columns are: region, month, churn_pct)"]
+    assert lines == [("content/kpis/churn.csv:1:1: error: CSV has no value column (a column named 'value') "
+                     "(name it 'value', or set columns: {value: NAME} in the KPI; columns are: region, month, churn_pct)")]
     assert code == 1
 
 
@@ -690,8 +690,8 @@ def test_checkin_and_refresh_write_csvs_in_their_column_order(site, csv_text: st
     ('{% extends "base.html" %}{% block main %}\n{% if %}{% endblock %}',
      "themes/objective.html:2:1: error: template: Expected an expression, got 'end of statement block'"),
     ('{% extends "base.html" %}{% block main %}\n\n{{ o.nothing.x }}{% endblock %}',
-     "themes/objective.html:3:1: error: template: 'generator.model.scoring.ScoredObjective object' has no "
-     "attribute 'nothing'"),
+     ("themes/objective.html:3:1: error: template: 'generator.model.scoring.ScoredObjective object' has no "
+     "attribute 'nothing'")),
     ('{% extends "base.html" %}{% block main %}{% include "missing.html" %}{% endblock %}',
      "themes/objective.html:1:1: error: template: template 'missing.html' not found"),
 ])
