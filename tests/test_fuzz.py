@@ -1,6 +1,6 @@
 """Fuzzed content never crashes the command line (issue #10).
 
-Hypothesis mutates the bundled example's front matter and CSVs, byte by byte and token by token
+Hypothesis mutates the bundled example's front matter, CSVs and config, byte by byte and token by token
 (lines deleted, duplicated or inserted; control characters, brackets, quotes and YAML tags put
 in), then runs ``check`` and ``build``: the exit code is 0 or 1, no traceback is ever printed,
 and every message line starts with ``file:line:column``. Most sites run in this process through
@@ -43,8 +43,8 @@ LINES = st.one_of(TOKENS.map(lambda token: f"key: {token}"), TOKENS,
 
 def _example_files() -> list[str]:
     content = REPO / "content"
-    return sorted(p.relative_to(REPO).as_posix() for p in content.rglob("*")
-                  if p.suffix in (".md", ".csv") and "guide" not in p.parts)
+    return ["okr-pages.yaml", *sorted(p.relative_to(REPO).as_posix() for p in content.rglob("*")
+                                      if p.suffix in (".md", ".csv") and "guide" not in p.parts)]
 
 
 FILES = _example_files()

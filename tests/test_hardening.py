@@ -617,10 +617,10 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_old_or_new_site(tmp_path: P
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["PYTHONPATH"] = str(REPO)
 
-    def build(as_of: str) -> subprocess.Popen:
+    def build(as_of: str, clean: bool = True) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "generator", "build", str(root), "--out", str(out),
-                                 "--as-of", as_of, "--clean"], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+                                 "--as-of", as_of, *(["--clean"] if clean else [])], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     assert build("2026-11-15").wait(timeout=120) == 0
     trees = {"2026-11-15": snapshot(out)}
@@ -637,6 +637,17 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_old_or_new_site(tmp_path: P
         process.wait()
         assert out.is_dir(), f"attempt {attempt}: no output folder"
         assert snapshot(out) in trees.values(), f"attempt {attempt}: a mixed tree"
+    # Incremental builds replace files one by one: killed half way, every file is whole, old or new.
+    for attempt in range(4):
+        as_of = ("2026-11-15", "2026-11-16")[attempt % 2]
+        process = build(as_of, clean=False)
+        time.sleep(chooser.uniform(0.2, 0.9) * duration)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for rel, data in snapshot(out).items():
+            assert data in (trees["2026-11-15"].get(rel), trees["2026-11-16"].get(rel)), rel
+        assert build(as_of, clean=False).wait(timeout=120) == 0  # and the next build repairs the rest
+        assert snapshot(out) == trees[as_of]
 
 
 # -- 10. CSV columns by header ------------------------------------------------------------------
