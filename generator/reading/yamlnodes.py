@@ -90,8 +90,12 @@ def _too_deep(text: str) -> Any:
 
     libyaml composes nodes recursively: tens of thousands of nested brackets overflow the C stack
     and end the process. Its parser is not recursive, so the events are counted first, but only
-    for text with more structural characters than MAX_DEPTH (ordinary front matter has fewer)."""
+    when the depth could exceed MAX_DEPTH: every level needs a structural character, and every
+    second block level a column to the right (a list may stand at its mapping key's column), so
+    ordinary front matter is never parsed twice."""
     if sum(text.count(char) for char in _STRUCTURE) <= MAX_DEPTH:
+        return None
+    if text.count("[") + text.count("{") + 2 * (max(map(len, text.split("\n"))) + 1) <= MAX_DEPTH:
         return None
     depth = 0
     try:
