@@ -59,6 +59,16 @@ def engine_fingerprint() -> str:
     return hasher.hexdigest()
 
 
+def cache_folder(site_dir: Path) -> Path:
+    """``.okr-pages-cache/`` in the site folder, made with the .gitignore that keeps it out of git."""
+    folder = site_dir / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# okr-pages' build record: local to this machine\n*\n", encoding="utf-8")
+    return folder
+
+
 def record_path(site_dir: Path, out_dir: Path) -> Path:
     name = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
     return site_dir / CACHE_DIR / f"build-{name}.record"
@@ -194,10 +204,7 @@ def save_record(site_dir: Path, record: BuildRecord, previous: BuildRecord | Non
 def _save(path: Path, record: BuildRecord, old: dict[int, tuple[tuple[ReadFile, ...], bytes]]) -> None:
     key = _key()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# okr-pages' build record: local to this machine\n*\n", encoding="utf-8")
+        cache_folder(path.parent.parent)
         if key is None or record.loaded is None:
             path.unlink(missing_ok=True)
             return

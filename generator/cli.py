@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import OkrPagesError, format_diagnostics
+from .diagnostics import OkrPagesError, cap_per_file, format_diagnostics, printable
 from .pipeline import Checked, UsageError, build_site, check_site, resolve_as_of
 
 
@@ -26,6 +26,12 @@ def _site_dir(value: str) -> Path:
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{value}'")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got '{value}'")
     return int(value)
 
 
@@ -59,7 +65,10 @@ def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
     """serve, new, checkin, diff and schema: each command's logic lives in its own module."""
     serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on save")
     serve_cmd.add_argument("site_dir", nargs="?", default=".", type=_site_dir, metavar="SITE_DIR")
-    serve_cmd.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000; 0: any free one)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0: any free one)")
+    serve_cmd.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                           help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every "
+                                "network, for a colleague to see the site)")
     serve_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
 
     new_cmd = commands.add_parser("new", help="write a new objective or KPI file to start from")
@@ -115,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except OkrPagesError as exc:
-        print(f"okr-pages: error: {exc}", file=sys.stderr)
+        print(f"okr-pages: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
 
 
@@ -133,7 +142,7 @@ def _require_folder(folder: Path, option: str = "") -> None:
 
 def _check(args: argparse.Namespace) -> int:
     checked = check_site(args.site_dir, _as_of(args), reuse=True)
-    items = checked.diagnostics.sorted()
+    items = cap_per_file(checked.diagnostics.sorted(), checked.site.config.limits.messages)
     if items:
         print(format_diagnostics(items, args.format))
     elif args.format == "json":
@@ -162,7 +171,7 @@ def _build(args: argparse.Namespace) -> int:
     overrides = {"base_url": args.base_url} if args.base_url is not None else None
     built = build_site(args.site_dir, out_dir, as_of, overrides=overrides, strict=args.strict, clean=args.clean,
                        progress=_progress if sys.stderr.isatty() else None, jobs=args.jobs, background_save=True)
-    items = built.checked.diagnostics.sorted()
+    items = cap_per_file(built.checked.diagnostics.sorted(), built.checked.site.config.limits.messages)
     if items:
         print(format_diagnostics(items, "text"), file=sys.stderr)
     if built.written is None:
@@ -179,7 +188,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .authoring.serve import serve
 
     as_of = _as_of(args)
-    return serve(args.site_dir, args.port, as_of if args.as_of else None)
+    return serve(args.site_dir, args.port, as_of if args.as_of else None, host=args.host)
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -37,10 +38,11 @@ class Diagnostic:
     hint: str = ""
 
     def text(self) -> str:
-        """The one-line form printed by ``okr-pages check``."""
+        """The one-line form printed by ``okr-pages check``; characters a terminal would act on
+        (escape sequences, NUL, line breaks, bidi overrides) are shown as escapes."""
         where = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {where}{self.message}{hint}"
+        return printable(f"{self.file}:{self.line}:{self.column}: {self.severity}: {where}{self.message}{hint}")
 
     def github(self) -> str:
         """A GitHub Actions workflow command, shown as an annotation on the line."""
@@ -50,9 +52,23 @@ class Diagnostic:
             text += f" ({self.hint})"
         title = _escape_property(f"okr-pages {kind}")
         return (
-            f"::{kind} file={_escape_property(self.file)},line={self.line},"
-            f"col={self.column},title={title}::{_escape_data(text)}"
+            f"::{kind} file={_escape_property(printable(self.file))},line={self.line},"
+            f"col={self.column},title={title}::{_escape_data(printable(text))}"
         )
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (controls, format characters such as
+    U+202E, line and paragraph separators) written as a Python-style escape: what a message shows
+    of user text can move no cursor, colour no terminal and reorder no line."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char == " " else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _escape_data(text: str) -> str:
@@ -87,6 +103,35 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         """Unique diagnostics, ordered by file and position so output is deterministic."""
         return sorted(set(self.items), key=lambda d: (d.file, d.line, d.column, d.severity, d.field, d.message))
+
+
+_MORE = re.compile(r"^and (\d+) more problems? in this file$")
+
+
+def more_problems(file: str, line: int, column: int, severity: Severity, count: int) -> Diagnostic:
+    """The line that stands for ``count`` problems of a file not shown, at the first of them."""
+    return Diagnostic(file, line, column, severity, "", f"and {count} more problem{'s' if count != 1 else ''} "
+                      "in this file", "fix the ones above and run okr-pages check again")
+
+
+def cap_per_file(items: list[Diagnostic], limit: int) -> list[Diagnostic]:
+    """At most ``limit`` diagnostics per file, in order, then one 'and K more' line for the rest
+    (an error when any of them is). ``items`` are sorted by file."""
+    shown: list[Diagnostic] = []
+    start = 0
+    while start < len(items):
+        end = start
+        while end < len(items) and items[end].file == items[start].file:
+            end += 1
+        group = items[start:end]
+        if len(group) > limit:
+            rest = group[limit:]
+            count = sum(int(match[1]) if (match := _MORE.match(d.message)) else 1 for d in rest)
+            worst: Severity = "error" if any(d.severity == "error" for d in rest) else "warning"
+            group = [*group[:limit], more_problems(rest[0].file, rest[0].line, rest[0].column, worst, count)]
+        shown.extend(group)
+        start = end
+    return shown
 
 
 def format_diagnostics(items: list[Diagnostic], fmt: str) -> str:

@@ -9,6 +9,7 @@ the files whose bytes changed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -26,11 +27,12 @@ from .buildrecord import (
     load_record,
     save_record,
 )
-from .diagnostics import Diagnostics, OkrPagesError
+from .diagnostics import Diagnostic, Diagnostics, OkrPagesError
 from .model.checks import quality_warnings
 from .model.scoring import ScoredSite, score_site
 from .output import MARKER, OutputTree
 from .parallel import fork_map, split, workers
+from .reading.fieldtypes import date_in_range
 from .reading.load import Loaded, gc_paused, load_site
 from .reading.references import content_paths
 
@@ -89,9 +91,12 @@ def parse_day(text: str) -> dt.date:
     if not _ISO_DAY.match(text):
         raise ValueError(f"expected a date YYYY-MM-DD, got '{text}'")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"date {text} does not exist") from None
+    if not date_in_range(day):
+        raise ValueError(f"date {text} is out of range (years 1 to 9998)")
+    return day
 
 
 def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt.date:
@@ -107,9 +112,12 @@ def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt
         if not epoch.isdigit():
             raise UsageError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970, got '{epoch}'")
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (OverflowError, OSError, ValueError):
             raise UsageError(f"SOURCE_DATE_EPOCH: {epoch} is out of range") from None
+        if not date_in_range(day):
+            raise UsageError(f"SOURCE_DATE_EPOCH: {epoch} is out of range")
+        return day
     return dt.date.today()
 
 
@@ -144,7 +152,7 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     from .site.fingerprints import fingerprints
     from .site.jobs import SiteView
     from .site.render import draw_svg_charts
-    from .site.templates import TemplateDigests, make_environment
+    from .site.templates import TemplateDigests, TemplateFailure, make_environment
     from .site.themes import load_theme
 
     # 1. Read (only what changed since the record), validate and score.
@@ -160,12 +168,16 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     built = Built(checked)
     if checked.diagnostics.failed(strict):
         return built
-    # 2. Plan every output file as a job with a fingerprint of what it reads.
+    # 2. Plan every output file as a job with a fingerprint of what it reads; a theme template that
+    #    does not compile fails the build here, before anything is written.
     loaded = checked.loaded
     env = make_environment(theme)
     view = SiteView(checked.scored, content_paths(loaded.site))
     planned, fingerprint = _plan(site_dir, loaded, theme, view, TemplateDigests(env),
                                  fingerprints(view, {rel: read.fingerprint for rel, read in loaded.files.items()}))
+    checked.diagnostics.extend(_template_problems(env, planned, site_dir))
+    if checked.diagnostics.failed(strict):
+        return built
     # 3. Render the jobs whose fingerprint changed; write the files whose bytes changed.
     incremental = record is not None and (out_dir / MARKER).is_file()
     previous = record.outputs if record is not None and incremental else {}
@@ -186,6 +198,10 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
         # The marker names the tree it closes: a folder swapped for another build is noticed.
         token = hashlib.blake2b(repr(outputs).encode(), digest_size=16).hexdigest()
         tree.commit(f"built by okr-pages {token}\n".encode())
+    except TemplateFailure as failure:
+        tree.abort()
+        checked.diagnostics.extend([_in_site(failure.diagnostic, site_dir)])
+        return built
     except BaseException:
         tree.abort()
         raise
@@ -227,30 +243,60 @@ def _plan(site_dir: Path, loaded: Loaded, theme: Theme, view: SiteView, template
     return planned, fingerprint
 
 
+def _template_problems(env: Environment, planned: dict[str, Job], site_dir: Path) -> list[Diagnostic]:
+    """A located error for each template the jobs use that does not compile."""
+    from jinja2 import TemplateError
+
+    from .site.templates import template_failure
+
+    problems = []
+    for name in sorted({job.template for job in planned.values() if job.template}):
+        try:
+            env.get_template(name)
+        except TemplateError as exc:
+            problems.append(_in_site(template_failure(exc, name).diagnostic, site_dir))
+    return problems
+
+
 def _render_and_write(todo: list[Job], env: Environment, view: SiteView, tree: OutputTree,
                       previous: dict[str, tuple[str, str]], jobs: int | None,
                       progress: Progress | None) -> dict[str, tuple[str, bool]]:
-    """Render the jobs, in forked workers when there are many, writing each file whose bytes
-    changed; returns each path's digest and whether it was written."""
+    """Render the jobs, in forked workers when there are many, and write each file whose bytes
+    changed; returns each path's digest and whether it was written.
+
+    A fresh tree is written as pages render; an update in place keeps the changed pages until every
+    page has rendered, so a template that fails half way leaves the output untouched."""
     from .site.render import render_job
 
     parts = workers(jobs) if len(todo) >= PARALLEL_RENDER else 1
     chunks = split(todo, parts)
 
-    def render(chunk: list[Job]) -> list[tuple[str, str, bool]]:
+    def render(chunk: list[Job]) -> list[tuple[str, str, bool, bytes | None]]:
         done = []
         for index, job in enumerate(chunk, 1):
             data = render_job(env, view, job)
             data_digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             changed = previous.get(job.path, ("", ""))[1] != data_digest
-            if changed:
+            if changed and tree.fresh:
                 tree.write(job.path, data)
-            done.append((job.path, data_digest, changed))
+            done.append((job.path, data_digest, changed, data if changed and not tree.fresh else None))
             if progress and chunk is chunks[0] and (index % 50 == 0 or index == len(chunk)):
                 progress(min(index * parts, len(todo)) if index < len(chunk) else len(todo), len(todo))
         return done
 
-    return {path: (data_digest, changed) for done in fork_map(render, chunks) for path, data_digest, changed in done}
+    rendered = [item for done in fork_map(render, chunks) for item in done]
+    for path, _, _, data in rendered:
+        if data is not None:
+            tree.write(path, data)
+    return {path: (data_digest, changed) for path, data_digest, changed, _ in rendered}
+
+
+def _in_site(diagnostic: Diagnostic, site_dir: Path) -> Diagnostic:
+    """A template's diagnostic with its file shown relative to the site folder, as all others are."""
+    if not os.path.isabs(diagnostic.file):
+        return diagnostic
+    rel = os.path.relpath(diagnostic.file, os.path.abspath(site_dir)).replace(os.sep, "/")
+    return dataclasses.replace(diagnostic, file=rel if not rel.startswith("../") else diagnostic.file)
 
 
 def _reader(path: Path) -> Callable[[], bytes]:

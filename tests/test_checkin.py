@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.authoring.checkin import checkin
+from generator.buildrecord import CACHE_DIR
 from generator.cli import main
 
 AS_OF = "2026-11-22"
@@ -107,7 +108,9 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The site's files, without the tool's own git-ignored cache folder (which holds the check-in lock)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and CACHE_DIR not in p.relative_to(root).parts}
 
 
 def changes(before: bytes, after: bytes) -> str:

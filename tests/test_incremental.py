@@ -147,8 +147,24 @@ def add_content_file(site: Path, n: int, value: int) -> None:
         f"<svg xmlns='http://www.w3.org/2000/svg'><title>{value}</title></svg>", encoding="utf-8")
 
 
+def edit_limits(site: Path, n: int, value: int) -> None:
+    """limits: in the config (issue #10): a title limit that some titles break, or none."""
+    config = site / "okr-pages.yaml"
+    text = re.sub(r"^limits: .*\n", "", config.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    if n % 2:
+        text += f"limits: {{title: {20 + value}, messages: {1 + n % 5}}}\n"
+    config.write_text(text, encoding="utf-8")
+
+
+def add_odd_name(site: Path, n: int, value: int) -> None:
+    """A page whose file name needs encoding in every link to it (issue #10)."""
+    (site / "content" / "guide" / f"100% sure? #{n % 3} {value}.md").write_text(
+        f"# Odd name {value}\n\nSee [writing objectives](writing-objectives.md).\n", encoding="utf-8")
+
+
 EDITS = [edit_checkin, add_checkin, retitle, edit_body, add_objective, delete_file, rename_file, edit_csv,
-         edit_inline_series, add_guide, edit_config, edit_theme, add_content_file, None]  # None: move --as-of
+         edit_inline_series, add_guide, edit_config, edit_theme, add_content_file, edit_limits, add_odd_name,
+         None]  # None: move --as-of
 
 edit = st.tuples(st.sampled_from(range(len(EDITS))), st.integers(0, 40), st.integers(1, 99))
 

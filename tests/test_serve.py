@@ -204,3 +204,32 @@ def test_the_open_page_reloads_and_shows_the_errors_over_it(served):
         finally:
             browser.close()
     assert server.stop()[0] == 0
+
+
+def test_clients_that_disconnect_mid_response_leave_no_traceback(served):
+    """A browser closing a tab while a large file is sent: no traceback, and the server goes on."""
+    import socket
+    import struct
+
+    server, _ = served
+    host, port = re.match(r"http://([\d.]+):(\d+)/", server.url).groups()
+    for index in range(20):
+        client = socket.create_connection((host, int(port)), timeout=5)
+        client.sendall(f"GET /assets/{'vega.js' if index % 2 else 'site.js'} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        client.recv(64)  # the response has started
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, not a clean close
+        client.close()
+    idle = socket.create_connection((host, int(port)), timeout=5)  # connects and sends nothing
+    status, _, _ = server.get("/")
+    assert status == 200
+    idle.close()
+    code, _, stderr = server.stop()
+    assert code == 0
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+
+
+def test_serve_refuses_a_port_out_of_range(cli, site):
+    done = cli("serve", site(FILES), "--port", "70000")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "okr-pages serve: error: argument --port: expected a port number from 0 to 65535, got '70000'")

@@ -7,25 +7,30 @@ before anything is written, and the edited text is read back before it replaces 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import os
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..buildrecord import CACHE_DIR, cache_folder
 from ..diagnostics import OkrPagesError, did_you_mean
 from ..model.content import KPI, KeyResult, Number, Objective, Site
 from ..reading.documents import parse_front
 from ..reading.fields import Source, read_value
-from ..reading.fieldtypes import parse_date_text, parse_number_text, scalar_value
+from ..reading.fieldtypes import parse_date_text, parse_number_text
 from ..reading.load import load_site
 from ..reading.markdown import slugify
 from ..reading.schema import KEY_RESULT
-from ..reading.series import check_dates, read_csv, read_inline
+from ..reading.series import ColumnProblem, check_dates, csv_layout, read_csv, read_inline
 from ..reading.yamlnodes import is_null, value_of
 from .yamledit import (
     TextFile,
@@ -65,14 +70,65 @@ class _Request:
     note: str | None
 
 
+LOCK_TIMEOUT = 30.0  # seconds a check-in waits for another one on the same site
+
+
 def checkin(site_dir: Path, target: str, value: str, date: str | None = None, confidence: str | None = None,
-            note: str | None = None, today: dt.date | None = None) -> Added:
-    """Add a check-in to ``objective-id#kr-id`` or a point to a KPI; raises CheckinError when refused."""
+            note: str | None = None, today: dt.date | None = None, lock_timeout: float = LOCK_TIMEOUT) -> Added:
+    """Add a check-in to ``objective-id#kr-id`` or a point to a KPI; raises CheckinError when refused.
+
+    The whole read, check and write happens under the site's check-in lock, so check-ins run at
+    the same time land one after the other, each on the file as the one before left it."""
     request = _parse_request(value, date, confidence, note)
     today = today or dt.date.today()
+    with site_lock(site_dir, lock_timeout):
+        return _checkin(site_dir, target, request, today)
+
+
+@contextlib.contextmanager
+def site_lock(site_dir: Path, timeout: float) -> Iterator[None]:
+    """Hold the site's check-in lock (an OS file lock: flock on POSIX, msvcrt on Windows), waiting
+    at most ``timeout`` seconds for another holder; released when the process ends, however."""
+    try:
+        path = cache_folder(site_dir) / "checkin.lock"
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise CheckinError(f"cannot lock the site for the check-in: {exc.strerror or exc} "
+                           f"(check that {site_dir / CACHE_DIR} can be written)") from exc
+    try:
+        deadline = time.monotonic() + timeout
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline:
+                raise CheckinError(f"another check-in has been editing this site for {timeout:.0f} s; nothing "
+                                   "was written (try again when it has finished)")
+            time.sleep(0.05)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def _try_lock(handle: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _checkin(site_dir: Path, target: str, request: _Request, today: dt.date) -> Added:
     site = load_site(site_dir).site
-    if "#" in target:
-        objective_id, _, kr_id = target.partition("#")
+    if "#" in target and target not in site.kpis:  # a KPI's file name may hold a '#' too
+        objective_id, _, kr_id = target.rpartition("#")  # a KR id has no "#"; a file name may
         objective, kr = _find_key_result(site, objective_id, kr_id)
         return _add_to_key_result(site_dir, site, objective, kr, request, today)
     kpi = _find_kpi(site, target)
@@ -309,24 +365,21 @@ def _add_to_csv(site_dir: Path, kpi: KPI, front: yaml.MappingNode, series: Any, 
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise CheckinError(f"{rel} has no header row (write one such as 'date,value')")
-    header = [name.strip() for name in rows[0]]
     columns = value_of(front, "columns")
     names = {}
     if isinstance(columns, yaml.MappingNode):
-        names = {str(k.value): str(scalar_value(v)) for k, v in columns.value if isinstance(v, yaml.ScalarNode)}
+        names = {str(k.value): str(v.value) for k, v in columns.value if isinstance(v, yaml.ScalarNode)}  # text
     try:
-        date_index = header.index(names["date"]) if "date" in names else 0
-        value_index = header.index(names["value"]) if "value" in names else 1
-    except ValueError as exc:
-        raise CheckinError(f"{rel}: the columns named in {kpi.source} are not in its header "
-                           "(run okr-pages check)") from exc
-    if max(date_index, value_index) >= len(header):
-        raise CheckinError(f"{rel} needs a date and a value column (run okr-pages check)")
-    last = rows[-1][date_index].strip() if len(rows) > 1 and len(rows[-1]) > date_index else ""
+        layout = csv_layout(rows[0], names or None)
+    except ColumnProblem as bad:
+        raise CheckinError(f"{rel}: {bad.message}{' its header' if bad.named else ''} (run okr-pages check)") from None
+    date_index, value_index, width = layout.date, layout.value, len(rows[0])
+    data_rows = rows[1:] if layout.header else rows
+    last = data_rows[-1][date_index].strip() if data_rows and len(data_rows[-1]) > date_index else ""
     month_style = request.month if request.month is not None else bool(_MONTH_TEXT.match(last))
     date = request.date or (today.replace(day=1) if month_style else today)
     _refuse_taken(kpi, date, month_style, rel)
-    cells = [""] * len(header)
+    cells = [""] * width
     cells[date_index] = f"{date:%Y-%m}" if month_style else date.isoformat()
     cells[value_index] = request.value_text
     out = io.StringIO()

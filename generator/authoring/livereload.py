@@ -23,6 +23,7 @@ EVENTS_PATH = "/__livereload"
 SCRIPT_PATH = "/__livereload.js"
 STATUS_PATH = "/__status"
 KEEPALIVE_SECONDS = 10.0
+IDLE_SECONDS = 30.0  # a connection that sends no request (or takes no bytes) for this long is closed
 
 # Served as a file of its own so that a Content-Security-Policy of 'self' still allows it.
 LIVERELOAD_JS = """\
@@ -86,8 +87,16 @@ def make_handler(live: LiveSite) -> type[SimpleHTTPRequestHandler]:
     """A request handler serving the output folder, the script, the status and the event stream."""
 
     class Handler(SimpleHTTPRequestHandler):
+        timeout = IDLE_SECONDS  # the socket's timeout: an idle client cannot hold a thread for ever
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(live.out_dir), **kwargs)
+
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except (ConnectionError, TimeoutError):
+                pass  # the client went away mid-response (a closed tab, a cancelled download)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # one line per request would bury the build messages

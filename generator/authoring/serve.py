@@ -1,4 +1,4 @@
-"""``okr-pages serve``: build, serve on 127.0.0.1, rebuild on save and reload open pages.
+"""``okr-pages serve``: build, serve on 127.0.0.1 (or --host), rebuild on save and reload open pages.
 
 Files are watched with watchfiles (inotify and friends, not polling). Each save runs the same
 pipeline as ``okr-pages build``, with the build record kept in memory, so only the changed files
@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -26,7 +27,7 @@ from typing import Any
 
 import watchfiles
 
-from ..diagnostics import OkrPagesError, format_diagnostics
+from ..diagnostics import OkrPagesError, cap_per_file, format_diagnostics
 from ..pipeline import BuildState, build_site, resolve_as_of
 from ..reading.config import CONFIG_NAME, load_config
 from .livereload import make_handler
@@ -90,7 +91,7 @@ class LiveSite:
         try:
             # served from the root, whatever base_url says
             built = build_site(self.site_dir, self.out_dir, as_of, overrides={"base_url": "/"}, state=self.state)
-            items = built.checked.diagnostics.sorted()
+            items = cap_per_file(built.checked.diagnostics.sorted(), built.checked.site.config.limits.messages)
             if items:
                 self.log(format_diagnostics(items, "text"))
             errors = [d for d in items if d.severity == "error"]
@@ -189,8 +190,24 @@ class ServeError(OkrPagesError):
     """The server cannot start (port in use, and the like)."""
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP server: a thread per request, a deep listen queue (a page and its assets arrive in
+    a burst), and a client that goes away mid-response is no error worth a traceback."""
+
+    daemon_threads = True
+    request_queue_size = 128
+    log: Callable[[str], None] = staticmethod(lambda text: None)  # type: ignore[assignment]
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        problem = sys.exc_info()[1]
+        if isinstance(problem, (ConnectionError, TimeoutError)):
+            return  # the browser closed the tab, or a connection sat idle: nothing to report
+        self.log(f"okr-pages serve: error while answering {client_address[0]}: "
+                 f"{type(problem).__name__}: {problem} (please report it)")
+
+
 def serve(site_dir: Path, port: int = 8000, as_of: dt.date | None = None,
-          log: Callable[[str], None] | None = None) -> int:
+          log: Callable[[str], None] | None = None, host: str = "127.0.0.1") -> int:
     """Build into a temporary folder and serve it until Ctrl-C; returns the exit code."""
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -201,15 +218,17 @@ def serve(site_dir: Path, port: int = 8000, as_of: dt.date | None = None,
     live = LiveSite(site_dir, work / "site", as_of, log)
     server = None
     try:
+        server_class = type("Server", (_Server,), {
+            "address_family": socket.AF_INET6 if ":" in host else socket.AF_INET, "log": staticmethod(log)})
         try:
-            server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(live))
-        except OSError as exc:
-            raise ServeError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} "
+            server = server_class((host, port), make_handler(live))
+        except (OSError, OverflowError) as exc:
+            raise ServeError(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc} "
                              "(choose another --port, or --port 0 for a free one)") from exc
-        server.daemon_threads = True
         live.rebuild("first build")
         threads = _watch(live)
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{server.server_address[1]}/"
         print(f"Serving {site_dir} at {url} (Ctrl-C to stop)", flush=True)
         try:
             server.serve_forever(poll_interval=0.2)

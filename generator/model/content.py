@@ -204,6 +204,18 @@ class PaceLimits:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on what one file may ask of a build (``limits:`` in okr-pages.yaml): file sizes are
+    checked before a file is read, text lengths when it is read, messages when they are shown."""
+
+    markdown: int = 5_000_000  # bytes of one Markdown file
+    csv: int = 50_000_000  # bytes of one CSV file
+    title: int = 500  # characters of a title or a name
+    text: int = 10_000  # characters of any other text field (owner, note, unit, query)
+    messages: int = 20  # problems shown per file; the rest are counted in one "and K more" line
+
+
+@dataclass(frozen=True)
 class Config:
     title: str = "OKRs"
     base_url: str = "/"
@@ -215,6 +227,10 @@ class Config:
     markdown_html: bool = False
     charts: Literal["js", "svg"] = "js"
     sources: tuple[DataSource, ...] = ()  # as listed under sources:, invalid ones marked
+    limits: Limits = field(default_factory=Limits)
+    # 'cycle:ID' and 'team:ID' of entries written with errors (reported in okr-pages.yaml): content
+    # naming them is not reported again as naming an unknown cycle or team.
+    unusable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,13 @@ import re
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..model.content import Bands, Config, Cycle, PaceLimits, Team
+from ..model.content import Bands, Config, Cycle, Limits, PaceLimits, Team
 from .documents import decode_text
 from .fields import Record, Source, read_record
+from .files import Refused, read_regular
 from .schema import CONFIG
 from .sources import read_sources
-from .yamlnodes import parse_yaml
+from .yamlnodes import parse_yaml, value_of
 
 CONFIG_NAME = "okr-pages.yaml"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -38,6 +39,12 @@ def implicit_cycle(cycle_id: str) -> Cycle | None:
         if _year_ok(year):
             return Cycle(cycle_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
     return None
+
+
+def calendar_year(cycle_id: str) -> int | None:
+    """The year of a calendar cycle id (2026-Q4, 2026-H1, 2026), in range or not; None for others."""
+    match = _QUARTER.match(cycle_id) or _HALF.match(cycle_id) or _YEAR.match(cycle_id)
+    return int(match[1]) if match else None
 
 
 def _year_ok(year: int) -> bool:
@@ -71,13 +78,12 @@ def _replace(config: Config, **changes: object) -> Config:
 
 def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
     path = site_dir / CONFIG_NAME
-    if not path.exists():
+    if not os.path.lexists(path):
         return Config(), []
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Config(), [Diagnostic(CONFIG_NAME, 1, 1, "error", "", f"cannot read file: {exc.strerror}",
-                                     "check the file's permissions")]
+        data = read_regular(path, site_dir, Limits.markdown, "the config file")
+    except Refused as refused:
+        return Config(), [Diagnostic(CONFIG_NAME, 1, 1, "error", "", refused.message, refused.hint)]
     text, problem = decode_text(data, CONFIG_NAME)
     if text is None:
         return Config(), [problem] if problem else []
@@ -86,7 +92,8 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         return Config(), [problem]
     if node is None:
         return Config(), []
-    src = Source(CONFIG_NAME)
+    limits = _limits(value_of(node, "limits"))
+    src = Source(CONFIG_NAME, limits=limits)
     record = read_record(src, node, CONFIG, "")
     if record is None:
         return Config(), src.problems
@@ -101,8 +108,26 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         markdown_html=bool(record.get("markdown") and record.get("markdown").get("html", False)),
         charts=record.get("charts", "js"),
         sources=read_sources(src, record.get("sources")),
+        limits=limits,
+        unusable=frozenset(_unusable(record.get("cycles", []), "cycle") + _unusable(record.get("teams", []), "team")),
     )
     return config, src.problems
+
+
+def _unusable(items: list[Record], kind: str) -> list[str]:
+    """'KIND:ID' of the entries whose id was read but which have another error."""
+    return [f"{kind}:{item.get('id')}" for item in items if "id" in item and item.invalid]
+
+
+def _limits(node: object) -> Limits:
+    """``limits:``, read ahead of the rest of the file (whose text lengths it bounds); its problems
+    are reported when the whole file is read."""
+    if node is None:
+        return Limits()
+    record = read_record(Source(CONFIG_NAME), node, CONFIG["limits"].fields, "limits")
+    if record is None:
+        return Limits()
+    return Limits(**record.values)
 
 
 def _content_dir(src: Source, record: Record, site_dir: Path) -> str:
@@ -127,6 +152,8 @@ def _cycles(src: Source, items: list[Record]) -> tuple[Cycle, ...]:
     cycles: dict[str, Cycle] = {}
     for item in items:
         if not {"id", "start", "end"} <= item.values.keys():
+            if "id" in item:
+                item.invalid.add("start")  # not a usable cycle: see _unusable
             continue
         cycle_id, start, end = item.get("id"), item.get("start"), item.get("end")
         if cycle_id in cycles:
@@ -136,6 +163,7 @@ def _cycles(src: Source, items: list[Record]) -> tuple[Cycle, ...]:
         if end <= start:
             src.error(item.node_of("end"), item.field_path("end"),
                       f"cycle ends ({end}) before it starts ({start})", "swap or correct the dates")
+            item.invalid.add("end")
             continue
         cycles[cycle_id] = Cycle(cycle_id, start, end, item.get("name", ""))
     return tuple(cycles.values())

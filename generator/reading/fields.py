@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Diagnostic, did_you_mean
+from ..model.content import Limits
 from .fieldtypes import ID_PATTERN, TYPES, Invalid, describe
 from .schema import Field
 from .yamlnodes import NULL
@@ -31,6 +32,7 @@ class Source:
     rel: str
     line_offset: int = 0
     problems: list[Diagnostic] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
 
     def position(self, node: Any) -> tuple[int, int]:
         mark = node.start_mark
@@ -73,6 +75,23 @@ class Record:
         return f"{self.path}.{key}" if self.path else key
 
 
+_TITLES = ("title", "name")  # fields held to the title length; other text to the text length
+
+
+def too_long(src: Source, node: Any, path: str, value: Any) -> bool:
+    """Whether a text value is longer than its limit (reported): a title or a name is shown on many
+    pages, so its length multiplies the output."""
+    if not isinstance(value, str):
+        return False
+    key = path.rsplit(".", 1)[-1]
+    limit, what = (src.limits.title, "title") if key in _TITLES else (src.limits.text, "text")
+    if len(value) <= limit:
+        return False
+    src.error(node, path, f"{what} is {len(value):,} characters long, more than {limit:,}",
+              f"shorten it, or raise limits.{what} in okr-pages.yaml")
+    return True
+
+
 def read_scalar(src: Source, node: Any, spec: Field, path: str) -> Any:
     """Convert one node to the field's type, reporting a problem and returning INVALID if it cannot."""
     convert = spec.type.convert
@@ -82,10 +101,11 @@ def read_scalar(src: Source, node: Any, spec: Field, path: str) -> Any:
         src.error(node, path, f"expected {spec.type.expected(spec)}, got {describe(node)}", spec.type.hint(spec))
         return INVALID
     try:
-        return convert(node, spec)
+        value = convert(node, spec)
     except Invalid as problem:
         src.error(node, path, problem.message, problem.hint)
         return INVALID
+    return INVALID if spec.type.name == "text" and too_long(src, node, path, value) else value
 
 
 def read_date(src: Source, node: Any, path: str) -> Any:
@@ -142,10 +162,15 @@ def read_record(src: Source, node: Any, fields: dict[str, Field], path: str) -> 
                 continue  # an empty value counts as absent
             if convert is not None:
                 try:
-                    values[name] = convert(value_node, spec)
+                    value = convert(value_node, spec)
                 except Invalid as problem:
                     src.error(value_node, f"{path}.{name}" if path else name, problem.message, problem.hint)
                     record.invalid.add(name)
+                    continue
+                if spec.type.name == "text" and too_long(src, value_node, f"{path}.{name}" if path else name, value):
+                    record.invalid.add(name)
+                else:
+                    values[name] = value
                 continue
         value = read_value(src, value_node, spec, f"{path}.{name}" if path else name)
         if value is INVALID:

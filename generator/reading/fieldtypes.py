@@ -29,6 +29,11 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 PATH_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*$"
 NUMBER_LIMIT = 1e15  # larger magnitudes are typos, and would overflow the arithmetic of scoring
 DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
+# Dates from year 1 to 9998: scoring adds up to six months to a date, which must still be a date.
+MIN_YEAR, MAX_YEAR = 1, 9998
+SIZE_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*([kKMG]i?B|B)?\s*$"
+_SIZE_UNITS = {"B": 1, "kB": 10**3, "KB": 10**3, "MB": 10**6, "GB": 10**9,
+               "KiB": 2**10, "kiB": 2**10, "MiB": 2**20, "GiB": 2**30}
 
 _constructor = SafeConstructor()
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -39,6 +44,7 @@ _PLAIN_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _ID = re.compile(ID_PATTERN)
 _PATH_ID = re.compile(PATH_ID_PATTERN)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SIZE = re.compile(SIZE_PATTERN)
 
 
 class Invalid(Exception):
@@ -89,17 +95,26 @@ def describe(node: Any) -> str:
 
 
 def parse_date_text(text: str) -> dt.date | None:
-    """An ISO date or a month (the month's first day); None when it is neither or does not exist."""
-    match = _DAY.match(text)
+    """An ISO date or a month (the month's first day) from year 1 to 9998; None when it is neither,
+    does not exist or is out of that range."""
+    match = _DAY.match(text) or _MONTH.match(text)
+    if not match or not MIN_YEAR <= int(match[1]) <= MAX_YEAR:
+        return None
     try:
-        if match:
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
-        match = _MONTH.match(text)
-        if match:
-            return dt.date(int(match[1]), int(match[2]), 1)
+        return dt.date(int(match[1]), int(match[2]), int(match[3]) if match.re is _DAY else 1)
     except ValueError:
         return None
-    return None
+
+
+def date_in_range(date: dt.date) -> bool:
+    """Whether a date is one that scoring can compute with (years 1 to 9998)."""
+    return MIN_YEAR <= date.year <= MAX_YEAR
+
+
+def parse_size_text(text: str) -> int | None:
+    """A size in bytes from '5 MB', '500kB', '2 MiB' or a plain number of bytes; None otherwise."""
+    match = _SIZE.match(text)
+    return int(float(match[1]) * _SIZE_UNITS[match[2] or "B"]) if match else None
 
 
 def parse_number_text(text: str) -> int | float | None:
@@ -119,6 +134,11 @@ def parse_number_text(text: str) -> int | float | None:
 
 def _tag_hint(tag: str) -> str:
     return f"remove the tag '!!{tag.rsplit(':', 1)[-1]}' before the value"
+
+
+def tagged_value(node: yaml.ScalarNode) -> Any:
+    """The value of a scalar node as its tag says; Invalid (with the fix) when the tag cannot apply."""
+    return _value(node)
 
 
 def _value(node: yaml.ScalarNode) -> Any:
@@ -212,15 +232,38 @@ def _date(node: yaml.ScalarNode, spec: Field) -> Any:
     date = parse_date_text(text)
     if date is not None:
         return date
-    if _DAY.match(text) or _MONTH.match(text):
+    if match := (_DAY.match(text) or _MONTH.match(text)):
+        if not MIN_YEAR <= int(match[1]) <= MAX_YEAR:
+            raise Invalid(f"date {text} is out of range", f"write a date from year {MIN_YEAR} to {MAX_YEAR}")
         raise Invalid(f"date {text} does not exist", "check the month and day")
     if node.tag == _TIMESTAMP:  # a date with a time of day
         try:
             stamp = scalar_value(node)
-            return stamp.date() if isinstance(stamp, dt.datetime) else stamp
         except Untaggable:
-            pass
+            stamp = None
+        if isinstance(stamp, dt.datetime):
+            stamp = stamp.date()
+        if isinstance(stamp, dt.date):
+            if not date_in_range(stamp):
+                raise Invalid(f"date {text} is out of range", f"write a date from year {MIN_YEAR} to {MAX_YEAR}")
+            return stamp
     raise Invalid(f"expected a date, got {describe(node)}", "write YYYY-MM-DD, e.g. 2026-10-07")
+
+
+def _size(node: yaml.ScalarNode, spec: Field) -> Any:
+    """A size in bytes: '5 MB', '500 kB', '2 MiB', or a number of bytes."""
+    size = parse_size_text(str(node.value))
+    if size is None or size < 1:
+        raise Invalid(f"expected a size, got {describe(node)}", "write a size such as 5 MB or 500 kB")
+    return size
+
+
+def _count(node: yaml.ScalarNode, spec: Field) -> Any:
+    """A whole number of at least 1."""
+    value = _value(node)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid(f"expected a whole number of at least 1, got {describe(node)}", "write a number such as 20")
+    return value
 
 
 @dataclass(frozen=True)
@@ -256,6 +299,10 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
     FieldType("bool", "true or false", "write true or false", _bool, {"type": "boolean"}),
     FieldType("date", "a date", "write YYYY-MM-DD, e.g. 2026-10-07", _date,
               {"type": "string", "pattern": DATE_PATTERN}),
+    FieldType("size", "a size", "write a size such as 5 MB or 500 kB", _size,
+              {"type": ["string", "integer"], "pattern": SIZE_PATTERN, "minimum": 1}),
+    FieldType("count", "a whole number of at least 1", "write a number such as 20", _count,
+              {"type": "integer", "minimum": 1}),
     FieldType("choice", "one of {choices}", "write one of {choices}", _choice, {}),  # enum: per field
     FieldType("record", "a mapping of fields", "write 'key: value' pairs", None, {}),
     FieldType("records", "a list", "start each item with '- '", None, {}),

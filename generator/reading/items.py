@@ -22,6 +22,7 @@ from ..model.content import (
     Body,
     CheckIn,
     KeyResult,
+    Limits,
     Mark,
     Milestone,
     Objective,
@@ -31,7 +32,7 @@ from ..model.content import (
 )
 from .documents import KIND_FOLDERS, KIND_ROOTS, Document, Kind
 from .fields import INVALID, Record, Source, read_record, read_scalar
-from .fieldtypes import scalar_value
+from .fieldtypes import Invalid, tagged_value
 from .markdown import compile_body, slugify
 from .schema import KIND, OBJECTIVE, PAGE
 from .schema import KPI as KPI_FIELDS
@@ -54,12 +55,18 @@ class ItemResult:
     reads: tuple[str, ...] = ()  # site-relative paths of other files read
 
 
-def read_item(document: Document, content_dir: str, read_file: ReadFile, allow_html: bool = False) -> ItemResult:
+def read_item(document: Document, content_dir: str, read_file: ReadFile, allow_html: bool = False,
+              limits: Limits | None = None) -> ItemResult:
     """Validate one document as the kind its folder (or ``kind:``) says; compile its body."""
     problems: list[Diagnostic] = []
     kind = _kind(document, problems)
-    src = Source(document.rel, document.line_offset, problems)
-    body = compile_body(document.body, document.content_rel, document.body_line, allow_html)
+    src = Source(document.rel, document.line_offset, problems, limits or Limits())
+    dropped: list[tuple[int, str]] = []
+    body = compile_body(document.body, document.content_rel, document.body_line, allow_html, dropped)
+    for line, href in dropped:
+        problems.append(Diagnostic(document.rel, line, 1, "warning", "", f"link to '{_shorten(href)}' dropped: "
+                                   f"a page links only with http, https, mailto or relative URLs",
+                                   "link to a web page or to a file below content/"))
     if kind == "page":
         return ItemResult(_read_page(src, document, body), problems)
     if document.front is None or not document.front.value:
@@ -75,6 +82,10 @@ def read_item(document: Document, content_dir: str, read_file: ReadFile, allow_h
     reads: list[str] = []
     kpi = _read_kpi(src, document, content_dir, read_file, reads, body)
     return ItemResult(kpi, problems, tuple(reads))
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _kind(document: Document, problems: list[Diagnostic]) -> Kind:
@@ -115,6 +126,12 @@ def _read_page(src: Source, document: Document, body: Body) -> Page:
     if not title:
         heading = _HEADING.search(document.body)
         title = heading[1] if heading else PurePosixPath(document.content_rel).stem.replace("-", " ").capitalize()
+        if heading and len(title) > src.limits.title:
+            line = document.body_line + document.body.count("\n", 0, heading.start())
+            src.problems.append(Diagnostic(document.rel, line, 1, "error", "",
+                                           f"title is {len(title):,} characters long, more than {src.limits.title:,}",
+                                           "shorten the first heading, or raise limits.title in okr-pages.yaml"))
+            title = title[:src.limits.title]
     page_id = (values.get("id") if values else None) or default_id(document.content_rel, "page")
     return Page(page_id, title, values.get("order") if values else None, document.body, document.rel,
                 document.body_line, body)
@@ -245,8 +262,13 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
         node = record.get("series")
         columns = record.get("columns")
         column_names = dict(columns.values) if columns else None
+        name: str | None = None
         if isinstance(node, yaml.ScalarNode):
-            name = str(scalar_value(node))
+            try:
+                name = str(tagged_value(node))
+            except Invalid as untaggable:
+                src.error(node, "series", untaggable.message, untaggable.hint)
+        if name is not None:
             folder = posixpath_dirname(document.rel)
             csv_rel = os.path.normpath(os.path.join(folder, name)).replace(os.sep, "/") if "\0" not in name else ""
             inside = csv_rel.startswith(content_dir.strip("/") + "/") and not csv_rel.startswith("../")
@@ -270,13 +292,14 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
                         src.problems.append(problem)
                 else:
                     points = read_csv(data, csv_rel, column_names, src.problems, src, node, "series",
-                                      columns.nodes if columns else None)
-        else:
+                                      columns.nodes if columns else None, src.limits.messages)
+        elif not isinstance(node, yaml.ScalarNode):
             points = check_dates(src, read_inline(src, node, "series"), "series")
     thresholds = record.get("thresholds")
     direction = record.get("direction", "up")
     threshold_value = None
-    if thresholds is not None and {"green", "yellow"} <= thresholds.values.keys():
+    # With an invalid direction (already reported) the order of the thresholds cannot be judged.
+    if thresholds is not None and {"green", "yellow"} <= thresholds.values.keys() and "direction" not in record.invalid:
         green, yellow = thresholds.get("green"), thresholds.get("yellow")
         if (direction == "up" and green < yellow) or (direction == "down" and green > yellow):
             better = "above" if direction == "up" else "below"

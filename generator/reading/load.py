@@ -11,19 +11,20 @@ import contextlib
 import gc
 import hashlib
 import os
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..model.content import KPI, Config, Objective, Page, Site
+from ..model.content import KPI, Config, Limits, Objective, Page, Site
 from ..parallel import fork_map, split, workers
 from . import references
 from .config import load_config
-from .documents import load_document
-from .files import FileEntry, Stamp, walk
-from .items import ItemResult, read_item
+from .documents import KIND_FOLDERS, load_document
+from .files import FileEntry, Refused, Stamp, read_regular, too_large, walk
+from .items import ItemResult, default_id, read_item
 from .sources import check_feeds
 
 PARALLEL_READ = 300  # below this many files to parse, forking costs more than it saves
@@ -62,6 +63,7 @@ class Loaded:
     assets: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # other files: stamp, digest
     content_dir: str = "content"
     markdown_html: bool = False  # how bodies were compiled
+    limits: Limits = field(default_factory=Limits)  # what files were read under
 
 
 @contextlib.contextmanager
@@ -81,13 +83,26 @@ def gc_paused() -> Iterator[None]:
 
 
 class _Digests:
-    """Digests of the site's files, computed at most once each, from bytes read at most once."""
+    """Digests of the site's files, computed at most once each, from bytes read at most once.
 
-    def __init__(self, entries: dict[str, FileEntry], previous: dict[str, tuple[Stamp, str]]) -> None:
+    A Markdown or CSV file larger than its limit is never read: its digest is made from its stamp."""
+
+    def __init__(self, entries: dict[str, FileEntry], previous: dict[str, tuple[Stamp, str]],
+                 site_dir: Path, limits: Limits) -> None:
         self.entries = entries
         self.previous = previous
+        self.site_dir = site_dir
+        self.limits = limits
         self.known: dict[str, str] = {}
         self.last: tuple[str, bytes] | None = None
+
+    def limit(self, rel: str) -> tuple[int, str, str]:
+        """The largest size a file may have, what it is called in messages, and its setting."""
+        if rel.endswith(".md"):
+            return self.limits.markdown, "Markdown file", "markdown"
+        if rel.lower().endswith(".csv"):
+            return self.limits.csv, "CSV file", "csv"
+        return sys.maxsize, "file", ""
 
     def of(self, rel: str) -> str | None:
         """A file's digest, trusted from the last build while its stamp is the same."""
@@ -100,21 +115,28 @@ class _Digests:
         if last is not None and last[0] == entry.stamp:
             self.known[rel] = last[1]
             return last[1]
-        data = self.read(rel)
-        return None if data is None else self.known[rel]
+        try:
+            self.read(rel)
+        except Refused:
+            pass
+        return self.known.get(rel)
 
-    def read(self, rel: str) -> bytes | None:
-        """A file's bytes (None when it cannot be read); its digest becomes known."""
+    def read(self, rel: str) -> bytes:
+        """A file's bytes; its digest becomes known. Raises Refused when it cannot be read."""
         if self.last is not None and self.last[0] == rel:
             return self.last[1]  # read a moment ago to compare its digest
         entry = self.entries.get(rel)
         if entry is None:
-            return None
+            raise Refused("file not found", "")
+        limit, what, key = self.limit(rel)
+        if entry.size > limit:  # from the walk's stat: the file is not opened at all
+            self.known[rel] = f"over-limit:{entry.stamp}"
+            raise too_large(entry.size, limit, what, key)
         try:
-            with open(entry.path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None
+            data = read_regular(entry.path, self.site_dir, limit, what, key)
+        except Refused:
+            self.known[rel] = f"unreadable:{entry.stamp}"
+            raise
         self.known[rel] = digest(data)
         self.last = (rel, data)
         return data
@@ -141,15 +163,16 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
                                    f"content folder '{config.content_dir}' not found in {site_dir}",
                                    "create content/okrs/ and content/kpis/, or run okr-pages in the site's folder"))
         return Loaded(_empty_site(config), problems, content_dir=content_rel)
-    if previous is not None and (previous.content_dir, previous.markdown_html) != (content_rel, config.markdown_html):
-        previous = None  # every path below the content folder changed, or every body compiles differently
+    if previous is not None and (previous.content_dir, previous.markdown_html, previous.limits) != (
+            content_rel, config.markdown_html, config.limits):
+        previous = None  # every path below the content folder changed, or every file reads differently
     entries, walk_problems = walk(content_dir, site_dir)
     problems.extend(walk_problems)
     by_rel = {f"{content_rel}/{entry.rel}": entry for entry in entries}
     old_files = previous.files if previous else {}
     stamps: dict[str, tuple[Stamp, str]] = dict(previous.assets) if previous else {}
     stamps.update({rel: (read.stamp, read.digest) for rel, read in old_files.items()})
-    digests = _Digests(by_rel, stamps)
+    digests = _Digests(by_rel, stamps, site_dir, config.limits)
 
     files: dict[str, ReadFile | None] = {}
     assets: dict[str, tuple[Stamp, str]] = {}
@@ -164,7 +187,7 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
             todo.append(rel)
     # Parse what changed: split over forked workers when there is enough of it (a cold read).
     parts = workers(jobs) if len(todo) >= PARALLEL_READ else 1
-    for done, learnt in fork_map(lambda chunk: _read_files(chunk, digests, content_rel, config.markdown_html),
+    for done, learnt in fork_map(lambda chunk: _read_files(chunk, digests, content_rel, config),
                                 split(todo, parts)):
         files.update(done)
         digests.known.update(learnt)
@@ -174,8 +197,7 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
     kept: dict[str, ReadFile] = {}
     for rel, read in files.items():
         if read is None:
-            problems.append(Diagnostic(rel, 1, 1, "error", "", "cannot read file", "check the file's permissions"))
-            continue
+            continue  # only when the file went away since it was found
         kept[rel] = read
         problems.extend(read.result.problems)
         item = read.result.item
@@ -190,31 +212,34 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
         known = digests.of(full)
         if known is not None:
             assets[full] = (by_rel[full].stamp, known)
-    site = _cross_check(config, objectives, kpis, pages, other_files, problems)
-    return Loaded(site, problems, kept, assets, content_rel, config.markdown_html)
+    site = _cross_check(config, objectives, kpis, pages, other_files, problems, _unreadable(kept, content_rel))
+    return Loaded(site, problems, kept, assets, content_rel, config.markdown_html, config.limits)
 
 
 def _read_files(rels: list[str], digests: _Digests, content_rel: str,
-                allow_html: bool) -> tuple[dict[str, ReadFile | None], dict[str, str]]:
+                config: Config) -> tuple[dict[str, ReadFile | None], dict[str, str]]:
     """Parse and validate some Markdown files; with the digests learnt on the way (of CSVs read)."""
     def read_other(rel: str) -> tuple[bytes | None, Diagnostic | None]:
-        data = digests.read(rel)
-        if data is None and rel in digests.entries:
-            return None, Diagnostic(rel, 1, 1, "error", "", "cannot read file", "check the file's permissions")
-        return data, None
+        if rel not in digests.entries:
+            return None, None
+        try:
+            return digests.read(rel), None
+        except Refused as refused:
+            return None, Diagnostic(rel, 1, 1, "error", "", refused.message, refused.hint)
 
     done: dict[str, ReadFile | None] = {}
     for rel in rels:
         entry = digests.entries[rel]
-        data = digests.read(rel)
-        if data is None:
-            done[rel] = None
-            continue
-        document, problem = load_document(data, rel, unicodedata.normalize("NFC", rel[len(content_rel) + 1:]))
-        if document is None:
-            result = ItemResult(None, [problem] if problem else [])
+        try:
+            data = digests.read(rel)
+        except Refused as refused:
+            result = ItemResult(None, [Diagnostic(rel, 1, 1, "error", "", refused.message, refused.hint)])
         else:
-            result = read_item(document, content_rel, read_other, allow_html)
+            document, problem = load_document(data, rel, unicodedata.normalize("NFC", rel[len(content_rel) + 1:]))
+            if document is None:
+                result = ItemResult(None, [problem] if problem else [])
+            else:
+                result = read_item(document, content_rel, read_other, config.markdown_html, config.limits)
         reads = tuple((other, digests.known.get(other) or "") for other in result.reads)
         done[rel] = ReadFile(entry.stamp, digests.known[rel], result, reads)
     return done, dict(digests.known)
@@ -234,15 +259,29 @@ def _reuse(old: ReadFile | None, rel: str, entry: FileEntry, digests: _Digests) 
     return old
 
 
+def _unreadable(files: dict[str, ReadFile], content_rel: str) -> set[str]:
+    """The ids that objective and KPI files which could not be read would have had (from their
+    paths): a reference to one of them is not reported again as unknown in every file that makes it."""
+    ids = set()
+    for rel, read in files.items():
+        if read.result.item is None:
+            below = unicodedata.normalize("NFC", rel[len(content_rel) + 1:])
+            kind = KIND_FOLDERS.get(below.split("/", 1)[0])
+            if kind is not None:
+                ids.add(f"{kind}:{default_id(below, kind)}")
+    return ids
+
+
 def _cross_check(config: Config, objectives: list[Objective], kpis: list[KPI], pages: list[Page],
-                 other_files: list[str], problems: list[Diagnostic]) -> Site:
+                 other_files: list[str], problems: list[Diagnostic],
+                 unreadable: set[str] | frozenset[str] = frozenset()) -> Site:
     problems.extend(check_feeds(config.sources, kpis))
     objective_table: dict[str, Objective] = references.unique(objectives, "objective", problems)  # type: ignore[assignment]
     kpi_table: dict[str, KPI] = references.unique(kpis, "KPI", problems)  # type: ignore[assignment]
     page_table: dict[str, Page] = references.unique(pages, "page", problems)  # type: ignore[assignment]
     cycles = references.resolve_cycles(config, objective_table, problems)
     teams = references.resolve_teams(config, [*objective_table.values(), *kpi_table.values()], problems)
-    references.check_objectives(objective_table, kpi_table, cycles, problems)
+    references.check_objectives(objective_table, kpi_table, cycles, problems, unreadable)
     site = Site(
         config=config,
         cycles=cycles,

@@ -37,6 +37,9 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     from mdit_py_plugins.tasklists import tasklists_plugin
 
     md = MarkdownIt("commonmark", {"html": allow_html, "linkify": False, "typographer": False})
+    # Every link is let through here and judged by ``compile_body``, which drops the unsafe ones
+    # with a warning (markdown-it would silently turn some into text and keep others).
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.enable(["table", "strikethrough"])
     md.use(tasklists_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda text: slugify(text) or "section",
@@ -57,11 +60,21 @@ def relative_target(href: str, content_rel: str) -> str | None:
 
 
 SLOT = "\x00"  # Markdown turns a NUL in the text into U+FFFD: only a slot can hold one
+SAFE_SCHEMES = ("http", "https", "mailto")  # besides relative links, the only URLs a page may hold
 
 
-def compile_body(body: str, content_rel: str, body_line: int, allow_html: bool) -> Body:
+def unsafe_scheme(href: str) -> str | None:
+    """The scheme of a URL that may not be written into a page (javascript:, data:, vbscript:,
+    file: and any other than http, https and mailto), or None for a safe one or a relative one."""
+    scheme = urlsplit(href.strip()).scheme.lower() if ":" in href else ""
+    return scheme if scheme and scheme not in SAFE_SCHEMES else None
+
+
+def compile_body(body: str, content_rel: str, body_line: int, allow_html: bool,
+                 dropped: list[tuple[int, str]] | None = None) -> Body:
     """HTML with slots for relative links and images, the headings (for a table of contents), and
-    every relative link with its line."""
+    every relative link with its line. Links and images with an unsafe scheme are dropped (their
+    text stays); each is added to ``dropped`` as (line, URL)."""
     if not body.strip():
         return Body()
     md = _parser(allow_html)
@@ -75,11 +88,24 @@ def compile_body(body: str, content_rel: str, body_line: int, allow_html: bool) 
             toc.append(Heading(int(token.tag[1]), text, str(token.attrs["id"])))
         elif token.type == "inline":
             line = body_line + (token.map[0] if token.map else 0)
+            closing = False  # the link_close of a dropped link_open comes next
             for child in token.children or []:
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+                    continue
+                if child.type == "link_close" and closing:
+                    child.type, child.tag, closing = "text", "", False
+                    continue
                 if child.type not in ("link_open", "image"):
                     continue
                 attr = "href" if child.type == "link_open" else "src"
                 href = str(child.attrs.get(attr, ""))
+                if unsafe_scheme(href):
+                    if dropped is not None:
+                        dropped.append((line, href))
+                    closing = child.type == "link_open"  # links do not nest: its close is the next one
+                    child.type, child.tag, child.attrs, child.children = "text", "", {}, None
+                    continue
                 target = relative_target(href, content_rel)
                 if target is None:
                     continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import KPI, Config, Cycle, KeyResult, Objective, Page, Site, Team
-from .config import implicit_cycle
+from .config import calendar_year, implicit_cycle
 
 # Sections the site generates; a documentation page may not take their place.
 GENERATED = {"": "the home page", "kpis/": "the KPI dashboard", "teams/": "the team list",
@@ -43,13 +43,16 @@ def resolve_cycles(config: Config, objectives: dict[str, Objective], problems: l
         if objective.cycle not in cycles and (cycle := implicit_cycle(objective.cycle)) is not None:
             cycles[cycle.id] = cycle
     for objective in objectives.values():
-        if objective.cycle in cycles:
+        if objective.cycle in cycles or f"cycle:{objective.cycle}" in config.unusable:
             continue
         hint = did_you_mean(objective.cycle, cycles) or (
             "use an id like 2026-Q4, or list the cycle under cycles: in okr-pages.yaml")
+        message = f"unknown cycle '{objective.cycle}'"
+        if calendar_year(objective.cycle) is not None:
+            message = f"cycle '{objective.cycle}' is out of range"
+            hint = "calendar cycles run from year 1 to 9998: check the year"
         line, column = objective.mark("cycle")
-        problems.append(Diagnostic(objective.source, line, column, "error", "cycle",
-                                   f"unknown cycle '{objective.cycle}'", hint))
+        problems.append(Diagnostic(objective.source, line, column, "error", "cycle", message, hint))
     return dict(sorted(cycles.items(), key=lambda item: (item[1].start, item[1].end, item[0])))
 
 
@@ -58,7 +61,7 @@ def resolve_teams(config: Config, owned: list[Objective | KPI], problems: list[D
     teams = {team.id: team for team in config.teams}
     implicit = not teams
     for item in owned:
-        if item.team is None or item.team in teams:
+        if item.team is None or item.team in teams or f"team:{item.team}" in config.unusable:
             continue
         if implicit:
             teams[item.team] = Team(item.team, item.team.replace("-", " ").capitalize())
@@ -70,22 +73,26 @@ def resolve_teams(config: Config, owned: list[Objective | KPI], problems: list[D
 
 
 def check_objectives(objectives: dict[str, Objective], kpis: dict[str, KPI], cycles: dict[str, Cycle],
-                     problems: list[Diagnostic]) -> None:
-    """Parents, KPI references, KPI baselines and check-in dates of every objective; loops."""
+                     problems: list[Diagnostic], unreadable: set[str] | frozenset[str] = frozenset()) -> None:
+    """Parents, KPI references, KPI baselines and check-in dates of every objective; loops.
+
+    ``unreadable`` holds 'objective:ID' and 'kpi:ID' of files that could not be read (their errors
+    are reported there): references to them are not reported once more in every file making them."""
     for objective in objectives.values():
-        if objective.aligns_to is not None and objective.aligns_to not in objectives:
+        if (objective.aligns_to is not None and objective.aligns_to not in objectives
+                and f"objective:{objective.aligns_to}" not in unreadable):
             line, column = objective.mark("aligns_to")
             problems.append(Diagnostic(
                 objective.source, line, column, "error", "aligns_to", f"unknown objective '{objective.aligns_to}'",
                 did_you_mean(objective.aligns_to, objectives) or "give the id of an existing objective"))
         cycle = cycles.get(objective.cycle)
         for kr in objective.key_results:
-            _check_key_result(objective, kr, kpis, cycle, problems)
+            _check_key_result(objective, kr, kpis, cycle, problems, unreadable)
     problems.extend(alignment_loops(objectives))
 
 
 def _check_key_result(objective: Objective, kr: KeyResult, kpis: dict[str, KPI], cycle: Cycle | None,
-                      problems: list[Diagnostic]) -> None:
+                      problems: list[Diagnostic], unreadable: set[str] | frozenset[str]) -> None:
     def report(severity: str, field: str, at: str, message: str, hint: str) -> None:
         line, column = objective.marks.get(at) or objective.mark(kr.path)
         problems.append(Diagnostic(objective.source, line, column, severity, field, message, hint))  # type: ignore[arg-type]
@@ -99,6 +106,8 @@ def _check_key_result(objective: Objective, kr: KeyResult, kpis: dict[str, KPI],
     if kr.kpi is None:
         return
     if kr.kpi not in kpis:
+        if f"kpi:{kr.kpi}" in unreadable:
+            return
         report("error", f"{kr.path}.kpi", f"{kr.path}.kpi", f"unknown KPI '{kr.kpi}'",
                did_you_mean(kr.kpi, kpis) or "give the id of a KPI file under content/kpis/")
         return

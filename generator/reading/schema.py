@@ -158,6 +158,13 @@ CONFIG: dict[str, Field] = {
     "charts": _f("choice", "Charts drawn in the browser (js) or as static SVG (svg).",
                  choices=("js", "svg")),
     "sources": _f("named", "Data sources of KPI queries, by name (okr-pages refresh).", fields={"": SOURCE}),
+    "limits": _f("record", "Bounds on what one file may ask of a build.", fields={
+        "markdown": _f("size", "Largest Markdown file read, e.g. 5 MB (the default)."),
+        "csv": _f("size", "Largest CSV file read, e.g. 50 MB (the default)."),
+        "title": _f("count", "Most characters in a title or a name; default 500."),
+        "text": _f("count", "Most characters in any other text field; default 10000."),
+        "messages": _f("count", "Most problems shown per file, then one 'and K more' line; default 20."),
+    }),
 }
 
 

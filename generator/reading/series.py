@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from ..diagnostics import Diagnostic, did_you_mean
+from ..diagnostics import Diagnostic, did_you_mean, more_problems
 from ..model.content import Point
 from .documents import decode_text
 from .fields import INVALID, Source, mapping_items, read_date, read_record, read_scalar
@@ -55,11 +58,74 @@ def check_dates(src: Source, points: list[tuple[Point, Any]], path: str) -> tupl
     return tuple(sorted(unique.values(), key=lambda p: p.date))
 
 
+DATE_COLUMNS = ("date", "day", "week", "month")  # header names of a date column, in any case
+VALUE_COLUMN = "value"
+
+
+class ColumnProblem(Exception):
+    """The CSV's columns do not say which holds the dates and which the values."""
+
+    def __init__(self, role: str, message: str, hint: str, named: bool = False) -> None:
+        super().__init__(message)
+        self.role, self.message, self.hint, self.named = role, message, hint, named
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """Where a CSV keeps its dates and values, and whether its first row is a header."""
+
+    date: int
+    value: int
+    header: bool
+
+
+def csv_layout(first_row: list[str], names: dict[str, str] | None) -> CsvLayout:
+    """The columns of a CSV whose first row is ``first_row``.
+
+    ``names`` (the KPI's ``columns:``) picks columns by header name. Without it a header is read by
+    name: a date column is called date, day, week or month and the value column value (in any
+    case); a column left unnamed is the other one of a two-column file, or the first two columns
+    are taken when neither is named. A file whose first row is already a date and a number has no
+    header and is read by position: date, then value."""
+    cells = [cell.strip() for cell in first_row]
+    if names:
+        indexes = []
+        for role in ("date", "value"):
+            name = names.get(role)
+            if name is None:
+                indexes.append(0 if role == "date" else 1)
+            elif name in cells:
+                indexes.append(cells.index(name))
+            else:
+                raise ColumnProblem(role, f"column '{name}' not in", did_you_mean(name, cells)
+                                    or f"columns are: {', '.join(cells)}", named=True)
+        if max(indexes) >= len(cells):
+            raise ColumnProblem("value", "CSV needs a date and a value column", "write a header row such as 'date,value'")
+        return CsvLayout(indexes[0], indexes[1], True)
+    if len(cells) >= 2 and parse_date_text(cells[0]) is not None and parse_number_text(cells[1]) is not None:
+        return CsvLayout(0, 1, False)
+    lowered = [cell.lower() for cell in cells]
+    date = next((i for i, cell in enumerate(lowered) if cell in DATE_COLUMNS), None)
+    value = lowered.index(VALUE_COLUMN) if VALUE_COLUMN in lowered else None
+    if len(cells) < 2:
+        raise ColumnProblem("value", "CSV needs a date and a value column", "write a header row such as 'date,value'")
+    if date is None and value is None:
+        return CsvLayout(0, 1, True)
+    if date is not None and value is not None:
+        return CsvLayout(date, value, True)
+    if len(cells) == 2:  # one column is named: the other one is the other role
+        return CsvLayout(date, 1 - date, True) if date is not None else CsvLayout(1 - value, value, True)  # type: ignore[operator, arg-type]
+    role, wanted = ("value", "'value'") if value is None else ("date", "'date', 'day', 'week' or 'month'")
+    raise ColumnProblem(role, f"CSV has no {role} column (a column named {wanted})",
+                        f"name it {wanted.split(',')[0]}, or set columns: {{{role}: NAME}} in the KPI; "
+                        f"columns are: {', '.join(cells)}")
+
+
 def read_csv(data: bytes, rel: str, columns: dict[str, str] | None,
              problems: list[Diagnostic], ref: Source, ref_node: Any, path: str,
-             column_nodes: dict[str, Any] | None = None) -> tuple[Point, ...]:
-    """Points from a CSV's bytes (``rel``: its path in messages), with a header row; the first two
-    columns unless ``columns`` names them."""
+             column_nodes: dict[str, Any] | None = None, max_problems: int | None = None) -> tuple[Point, ...]:
+    """Points from a CSV's bytes (``rel``: its path in messages), its columns found by
+    ``csv_layout``. At most ``max_problems`` problems are kept; the rest are counted in one line."""
     text, problem = decode_text(data, rel)
     if text is None:
         if problem:
@@ -67,74 +133,94 @@ def read_csv(data: bytes, rel: str, columns: dict[str, str] | None,
         return ()
     rows = csv.reader(io.StringIO(text))
     try:
-        header = next(rows, None)
+        first = next(rows, None)
     except csv.Error as exc:
-        problems.append(Diagnostic(rel, 1, 1, "error", "", f"bad CSV: {exc}", "check the quotes"))
+        problems.append(Diagnostic(rel, 1, 1, "error", "", f"bad CSV: {_one_line(exc)}", "check the quotes"))
         return ()
-    if header is None:
+    if first is None:
         problems.append(Diagnostic(rel, 1, 1, "error", "", "CSV file is empty",
                                    "add a header row such as 'date,value' and one row per point"))
         return ()
-    header = [name.strip() for name in header]
-    wanted = columns or {}
-    indexes = []
-    for role, default in (("date", 0), ("value", 1)):
-        name = wanted.get(role)
-        if name is None:
-            if len(header) <= default:
-                problems.append(Diagnostic(rel, 1, 1, "error", "", "CSV needs a date and a value column",
-                                           "write a header row such as 'date,value'"))
-                return ()
-            indexes.append(default)
-        elif name in header:
-            indexes.append(header.index(name))
+    try:
+        layout = csv_layout(first, columns)
+    except ColumnProblem as bad:
+        if bad.named:
+            ref.error((column_nodes or {}).get(bad.role, ref_node), f"columns.{bad.role}",
+                      f"{bad.message} {rel}", bad.hint)
         else:
-            ref.error((column_nodes or {}).get(role, ref_node), f"columns.{role}",
-                      f"column '{name}' not in {rel}",
-                      did_you_mean(name, header) or f"columns are: {', '.join(header)}")
-            return ()
-    date_index, value_index = indexes
-    points: list[tuple[Point, Any]] = []
+            problems.append(Diagnostic(rel, 1, 1, "error", "", bad.message, bad.hint))
+        return ()
+    date_index, value_index = layout.date, layout.value
+    found = Capped(problems, rel, max_problems)
+    points: list[Point] = []
     seen: dict[Any, int] = {}
     lines = text.split("\n")
     try:
-        for row in rows:
+        for row in itertools.chain(() if layout.header else [first], rows):
             line = rows.line_num
             if not any(cell.strip() for cell in row):
                 continue  # blank lines are allowed
-            raw = lines[line - 1] if line - 1 < len(lines) else ""
             if len(row) <= max(date_index, value_index):
-                problems.append(Diagnostic(rel, line, 1, "error", "",
-                                           f"row has {len(row)} column(s), expected at least "
-                                           f"{max(date_index, value_index) + 1}",
-                                           "give every row a date and a value"))
+                found.add(line, 1, f"row has {len(row)} column(s), expected at least "
+                          f"{max(date_index, value_index) + 1}", "give every row a date and a value")
                 continue
             date_text, value_text = row[date_index].strip(), row[value_index].strip()
             date = parse_date_text(date_text)
             if date is None:
-                problems.append(Diagnostic(rel, line, _column(raw, row, date_index), "error", "",
-                                           f"bad date '{date_text}'", "write YYYY-MM or YYYY-MM-DD"))
+                found.add(line, _column_of(lines, line, date_index),
+                          f"bad date '{date_text}'", "write YYYY-MM or YYYY-MM-DD")
                 continue
             value = parse_number_text(value_text)
             if value is None:
-                problems.append(Diagnostic(rel, line, _column(raw, row, value_index), "error", "",
-                                           f"expected a number, got '{value_text}'",
-                                           "write a plain number such as 6.4"))
+                found.add(line, _column_of(lines, line, value_index),
+                          f"expected a number, got '{value_text}'", "write a plain number such as 6.4")
                 continue
             if date in seen:
-                problems.append(Diagnostic(rel, line, 1, "error", "",
-                                           f"date {date} appears twice (first on line {seen[date]})",
-                                           "keep one row per date"))
+                found.add(line, 1, f"date {date} appears twice (first on line {seen[date]})", "keep one row per date")
                 continue
             seen[date] = line
-            points.append((Point(date, value), None))
+            points.append(Point(date, value))
     except csv.Error as exc:
-        problems.append(Diagnostic(rel, rows.line_num or 1, 1, "error", "", f"bad CSV: {exc}",
-                                   "check the quotes on this line"))
-    return tuple(sorted((point for point, _ in points), key=lambda p: p.date))
+        found.add(rows.line_num or 1, 1, f"bad CSV: {_one_line(exc)}", "check the quotes on this line")
+    found.close()
+    return tuple(sorted(points, key=lambda p: p.date))
 
 
-def _column(raw: str, row: list[str], index: int) -> int:
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+class Capped:
+    """A file's problems, at most ``limit`` of them kept; the rest counted into one 'and K more' line
+    (so a CSV of millions of bad rows costs a counter, not millions of messages)."""
+
+    def __init__(self, problems: list[Diagnostic], rel: str, limit: int | None) -> None:
+        self.problems, self.rel, self.limit = problems, rel, limit
+        self.kept = 0
+        self.more = 0
+        self.first_more: tuple[int, int] = (1, 1)
+
+    def add(self, line: int, column: int | Callable[[], int], message: str, hint: str) -> None:
+        if self.limit is not None and self.kept >= self.limit:
+            if not self.more:
+                self.first_more = (line, column() if callable(column) else column)
+            self.more += 1
+            return
+        self.kept += 1
+        self.problems.append(Diagnostic(self.rel, line, column() if callable(column) else column, "error", "",
+                                        message, hint))
+
+    def close(self) -> None:
+        if self.more:
+            self.problems.append(more_problems(self.rel, *self.first_more, "error", self.more))
+
+
+def _column_of(lines: list[str], line: int, index: int) -> Callable[[], int]:
+    """The column of cell ``index`` on a line, worked out only if the message is kept."""
+    return lambda: _column(lines[line - 1] if line <= len(lines) else "", index)
+
+
+def _column(raw: str, index: int) -> int:
     """1-based column where cell ``index`` starts in its raw line; commas inside quotes skipped."""
     cell, quoted = 0, False
     for position, char in enumerate(raw):

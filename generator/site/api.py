@@ -8,6 +8,7 @@ import orjson
 
 from ..model.content import CheckIn, Point
 from ..model.scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
+from .markup import url_path
 
 
 def _checkin(checkin: CheckIn) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def objective_json(score: ScoredObjective) -> dict[str, Any]:
         "expected": score.expected,
         "pace": score.pace,
         "confidence": score.confidence,
-        "url": objective.url,
+        "url": url_path(objective.url),
         "key_results": [key_result_json(kr) for kr in score.key_results],
     }
 
@@ -97,7 +98,7 @@ def kpi_json(status: ScoredKPI) -> dict[str, Any]:
         "signal": status.signal,
         "signal_reason": status.signal_reason,
         "read_by": list(status.read_by),
-        "url": kpi.url,
+        "url": url_path(kpi.url),
         "series": [_point(p) for p in status.series],
     }
 

@@ -27,7 +27,7 @@ from ..model.scoring import (
     ScoredTeam,
 )
 from . import api, charts, search
-from .markup import Rendered, relative_url, render_body
+from .markup import Rendered, relative_url, render_body, url_path
 
 FRAME = "frame"  # what every HTML page shows: site title, navigation, the as-of date, chart mode
 GUIDES = "guides"  # the list of guide pages, in the guide navigation
@@ -206,7 +206,7 @@ def kpi_jobs(view: SiteView) -> Iterator[Job]:
     for status in scored.kpis.values():
         readers: list[tuple[ScoredObjective, ScoredKR]] = []
         for ref in status.read_by:
-            objective_id, _, kr_id = ref.partition("#")
+            objective_id, _, kr_id = ref.rpartition("#")  # a KR id has no "#"; an objective id may
             reader = scored.objectives[objective_id]
             readers.extend((reader, kr) for kr in reader.key_results if kr.kr.id == kr_id)
         inputs = (FRAME, k_key(status.id), *dict.fromkeys(o_key(o.id) for o, _ in readers))
@@ -384,7 +384,7 @@ def frame_context(view: SiteView, job: Job) -> dict[str, Any]:
         base = job.base
 
         def link(target: str) -> str:
-            return base + target
+            return base + url_path(target)
         root = base
     else:
         def link(target: str) -> str:

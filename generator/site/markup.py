@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from ..model.content import Body, Heading
 
@@ -40,7 +41,15 @@ def _attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def url_path(site_path: str) -> str:
+    """A site path as it goes into a URL: every character but letters, digits, '/', '-', '_', '.'
+    and '~' percent-encoded, so a file named 'a#b.md', '100%.md' or 'javascript:x.md' is linked
+    to as itself (and never read as a fragment, a query or a scheme)."""
+    return quote(site_path, safe="/")
+
+
 def relative_url(from_page: str, to_path: str) -> str:
-    """A link from one page URL ('okrs/a/') to another site path ('kpis/b/'), both relative to the root."""
+    """A link from one page URL ('okrs/a/') to another site path ('kpis/b/'), both relative to the
+    root; the one place where the site's own links are made, always relative and encoded."""
     depth = from_page.count("/")
-    return "../" * depth + to_path if (depth or to_path) else "./"
+    return "../" * depth + url_path(to_path) if (depth or to_path) else "./"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment
+import re
+
+from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
 from . import charts, vega
 from .jobs import Job, SiteView, chart_spec, frame_context
+from .templates import template_failure
 
 
 def render_job(env: Environment, view: SiteView, job: Job) -> bytes:
@@ -16,7 +19,23 @@ def render_job(env: Environment, view: SiteView, job: Job) -> bytes:
     assert job.template is not None and job.context is not None
     context = frame_context(view, job)
     context.update(job.context())
-    return env.get_template(job.template).render(context).encode("utf-8")
+    try:
+        text = env.get_template(job.template).render(context)
+    except TemplateError as exc:
+        raise template_failure(exc, job.template) from None
+    if job.path.endswith(".xml"):
+        text = xml_text(text)
+    return text.encode("utf-8")
+
+
+# Characters XML 1.0 does not allow anywhere, even escaped: a title with "\x01" in it (a YAML escape)
+# would make the whole feed unreadable to a feed reader.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """XML output with each character XML 1.0 forbids replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def draw_svg_charts(view: SiteView, jobs: list[Job]) -> None:

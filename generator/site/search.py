@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 
 from ..model.scoring import ScoredSite
+from .markup import url_path
 
 
 def _plain(markdown: str, limit: int = 2000) -> str:
@@ -19,15 +20,15 @@ def search_index(scored: ScoredSite) -> bytes:
         o = score.objective
         krs = " ".join(kr.title for kr in o.key_results)
         team = score.team.name if score.team else ""
-        docs.append({"t": o.title, "u": o.url, "k": "Objective", "s": f"{o.cycle} · {team} · {o.owner or ''}",
+        docs.append({"t": o.title, "u": url_path(o.url), "k": "Objective", "s": f"{o.cycle} · {team} · {o.owner or ''}",
                      "x": f"{krs} {o.owner or ''} {o.id} {_plain(o.body)}"})
     for status in scored.kpis.values():
         k = status.kpi
-        docs.append({"t": k.title, "u": k.url, "k": "KPI", "s": status.team.name if status.team else "",
+        docs.append({"t": k.title, "u": url_path(k.url), "k": "KPI", "s": status.team.name if status.team else "",
                      "x": f"{k.id} {_plain(k.body)}"})
     for t in scored.site.teams.values():
         docs.append({"t": t.name, "u": f"teams/{t.id}/", "k": "Team", "s": t.lead or "", "x": t.id})
     for p in scored.site.pages:
-        docs.append({"t": p.title, "u": p.url, "k": "Guide", "s": "", "x": _plain(p.body)})
+        docs.append({"t": p.title, "u": url_path(p.url), "k": "Guide", "s": "", "x": _plain(p.body)})
     text = orjson.dumps(docs).decode().replace("</", "<\\/")
     return f"window.OKR_SEARCH_INDEX = {text};\n".encode()

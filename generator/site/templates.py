@@ -18,10 +18,13 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    TemplateError,
     TemplateNotFound,
+    TemplateSyntaxError,
     select_autoescape,
 )
 
+from ..diagnostics import Diagnostic, OkrPagesError
 from . import formatting
 from .themes import Theme
 
@@ -115,6 +118,34 @@ class TemplateDigests:
                 stack.extend(referenced)
             self._closed[name] = hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=16).hexdigest()
         return self._closed[name]
+
+
+class TemplateFailure(OkrPagesError):
+    """A theme template that cannot be compiled or rendered, located in the template."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.text())
+        self.diagnostic = diagnostic
+
+    def __reduce__(self) -> Any:  # raised in a forked renderer, re-raised in the parent
+        return (TemplateFailure, (self.diagnostic,))
+
+
+def template_failure(exc: TemplateError, name: str) -> TemplateFailure:
+    """A template's error as a diagnostic at the template's file and line (``name``: the template
+    being rendered, when the error does not say which file)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not isinstance(exc, TemplateSyntaxError):
+        tb = exc.__traceback__
+        while tb is not None:  # Jinja maps the frames of templates to their files and lines
+            if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml")):
+                filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    where = os.path.abspath(filename) if filename and os.sep in filename else name  # made site-relative by the pipeline
+    message = str(exc.message if isinstance(exc, TemplateNotFound) else exc)
+    what = f"template '{message}' not found" if isinstance(exc, TemplateNotFound) else " ".join(message.split())
+    return TemplateFailure(Diagnostic(where.replace(os.sep, "/"), line or 1, 1, "error", "template", what,
+                                      "fix the theme template, or remove it to use the default theme's"))
 
 
 def render(env: Environment, name: str, context: dict[str, Any]) -> str:

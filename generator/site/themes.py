@@ -36,7 +36,12 @@ def load_theme(site_dir: Path) -> Theme:
     override = site_dir / "themes"
     static: dict[str, FileEntry] = {}
     builtin_files, _ = walk(builtin / "static", builtin)
-    site_files, problems = walk(override / "static", site_dir)
-    for entry in [*builtin_files, *site_files]:
+    # The whole themes/ folder is walked: a template that links out of the site is reported here
+    # (the template loader would only pass it over for the default theme's template).
+    site_files, problems = walk(override, site_dir)
+    for entry in builtin_files:
         static["assets/" + entry.rel] = entry
+    for entry in site_files:
+        if entry.rel.startswith("static/"):
+            static["assets/" + entry.rel.removeprefix("static/")] = entry
     return Theme((override, builtin), dict(sorted(static.items())), tuple(problems))

@@ -25,7 +25,7 @@ from ..model.content import Number, Point
 from ..output import OutputError, write_file
 from ..reading.fields import Source
 from ..reading.fieldtypes import parse_date_text, parse_number_text
-from ..reading.series import read_csv
+from ..reading.series import ColumnProblem, csv_layout, read_csv
 
 BOM = "\ufeff"
 _LINE_END = re.compile(r"(\r\n|\n|\r)")
@@ -96,7 +96,13 @@ def merge(original: bytes | None, points: list[Point], columns: dict[str, str], 
     if header_at is None:
         return _create(points, columns, month_style, bom=bom)
     header = [name.strip() for name in _cells(records[header_at].raw)]
-    date_index, value_index = _indexes(header, columns)
+    try:
+        layout = csv_layout(header, columns or None)
+    except ColumnProblem as bad:
+        raise LayoutError(f"{bad.message} the CSV's header" if bad.named else bad.message) from None
+    date_index, value_index = layout.date, layout.value
+    if not layout.header:
+        header_at -= 1  # the first record is a point: rows that go first go before it
     rows: dict[dt.date, int] = {}  # date -> record index
     values: dict[dt.date, Number] = {}
     for index in range(header_at + 1, len(records)):
@@ -156,21 +162,6 @@ def _records(text: str) -> list[_Record]:
 
 def _cells(raw: str) -> list[str]:
     return next(csv.reader([raw]), [])
-
-
-def _indexes(header: list[str], columns: dict[str, str]) -> tuple[int, int]:
-    indexes = []
-    for role, default in (("date", 0), ("value", 1)):
-        name = columns.get(role)
-        if name is None:
-            if len(header) <= default:
-                raise LayoutError("the CSV's header has no value column")
-            indexes.append(default)
-        elif name in header:
-            indexes.append(header.index(name))
-        else:
-            raise LayoutError(f"column '{name}' is not in the CSV's header")
-    return indexes[0], indexes[1]
 
 
 def _spans(raw: str) -> list[tuple[int, int, bool]]:
@@ -246,7 +237,7 @@ def _insert(records: list[_Record], header_at: int, rows: dict[dt.date, int], ad
     descending = not ascending and all(a > b for a, b in itertools.pairwise(in_file_order))
     after: dict[int, list[_Record]] = {}  # record index -> new records to place after it
     for point in sorted(added, key=lambda p: p.date, reverse=descending):
-        cells = [""] * len(header)
+        cells = [""] * len(header)  # as wide as the first record (the header, or the first point)
         cells[date_index], cells[value_index] = _date_text(point.date, monthly), format_value(point.value)
         if ascending:
             earlier = [rows[d] for d in rows if d < point.date]
@@ -256,7 +247,7 @@ def _insert(records: list[_Record], header_at: int, rows: dict[dt.date, int], ad
             earlier = list(rows.values())
         anchor = max(earlier, default=header_at)
         after.setdefault(anchor, []).append(_Record(_row_text(cells, quote_all), newline))
-    merged: list[_Record] = []
+    merged: list[_Record] = list(after.get(-1, []))  # before the first record of a file with no header
     for index, record in enumerate(records):
         merged.append(record)
         merged.extend(after.get(index, []))

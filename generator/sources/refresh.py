@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ from ..model.content import KPI, Point
 from ..model.scoring import health, points_until
 from ..model.sources import DataSource
 from ..reading.config import CONFIG_NAME
+from ..reading.files import Refused, read_regular
 from ..reading.load import load_site
 from ..reading.sources import sources_by_name
 from .csvupdate import LayoutError, Merge, merge, verify, write_atomically
@@ -225,8 +227,11 @@ def _refresh_kpi(session: Session, source: DataSource, kpi: KPI, site_dir: Path,
     path = site_dir / kpi.series_file
     with locks[kpi.series_file]:  # two KPIs may read columns of one CSV
         try:
-            original = path.read_bytes() if path.exists() else None
+            # like build: only a regular file inside the site is read (never a link out, never a FIFO)
+            original = read_regular(path, site_dir, sys.maxsize, "CSV file") if os.path.lexists(path) else None
             merged = merge(original, points, feed.columns, kpi.cadence in ("monthly", "quarterly"))
+        except Refused as refused:
+            return failed(f"cannot merge into the CSV: {refused.message}", refused.hint, (kpi.series_file, 1, 1))
         except (OSError, LayoutError) as exc:
             return failed(f"cannot merge into the CSV: {exc}", "run okr-pages check", (kpi.series_file, 1, 1))
         problems = verify(merged.data, path, feed.columns, merged.points, kpi.series_file)
