@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import logging
 import mimetypes
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +106,10 @@ def report_html(checked: Checked, site_dir: Path, cycle_id: str) -> str:
     paths = _report_paths(scored, site_dir, cycle_id)
 
     def retrospective(objective: Objective) -> Rendered | None:
-        return render_body(objective.retro, "", paths) if objective.retrospective else None
+        if not objective.retrospective:
+            return None
+        rendered = render_body(objective.retro, "", paths)
+        return Rendered(_OUTSIDE_LINK.sub(r"\1", rendered.html), rendered.toc)
 
     context: dict[str, Any] = {
         **review_context(review, retrospective),
@@ -133,13 +137,18 @@ def _inline_css(entry: Any) -> Markup:
     return Markup(text.replace("</", "<\\/"))  # nothing in a style sheet may close the <style> element
 
 
+# A link the file cannot follow (to another page of the site): its text stays, the link goes.
+_OUTSIDE_LINK = re.compile(r'<a href="(?!#|https?:|mailto:)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
+
+
 def _report_paths(scored: ScoredSite, site_dir: Path, cycle_id: str) -> dict[str, str]:
-    """Where links in retrospectives point inside the file: objectives of this review become anchors,
-    images become data URIs; anything else keeps the link as written."""
+    """Where links in retrospectives point inside the file: objectives and KPIs of this review become
+    anchors, images become data URIs; other links are dropped (their text stays)."""
     config = scored.site.config
     prefix = config.content_dir.strip("/") + "/"
     paths = {score.objective.source.removeprefix(prefix): f"#o-{score.id}"
              for score in scored.cycles[cycle_id].objectives}
+    paths.update({status.kpi.source.removeprefix(prefix): f"#k-{status.id}" for status in scored.kpis.values()})
     files = set(scored.site.files)
     for score in scored.cycles[cycle_id].objectives:
         for link in score.objective.retro.links:

@@ -68,11 +68,12 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
                                  objective.cycle, team_of(objective.team), repr((score.score, score.grade, score.expected,
                                                                           score.pace, score.confidence,
                                                                           score.final_score)))
-    # An objective named as another's follow-up (or predecessor): the role is part of what a page shows.
-    for linked in scored.next_of.values():
-        fp[next_key(linked.id)] = digest("next", fp[os_key(linked.id)])
-    for linked in scored.previous_of.values():
-        fp[previous_key(linked.id)] = digest("previous", fp[os_key(linked.id)])
+    # An objective named as another's follow-up (or predecessor): the pair and the role are part of
+    # what a page shows.
+    for oid, linked in scored.next_of.items():
+        fp[next_key(oid, linked.id)] = digest("next", oid, fp[os_key(linked.id)])
+    for oid, linked in scored.previous_of.items():
+        fp[previous_key(oid, linked.id)] = digest("previous", oid, fp[os_key(linked.id)])
     fp[TEAMS] = digest("teams", *(f"{team!r}@{scored.teams[tid].depth}" for tid, team in site.teams.items()),
                        *scored.teams)
     for kid, status in scored.kpis.items():

@@ -63,14 +63,15 @@ def os_key(objective_id: str) -> str:
     return f"os:{objective_id}"
 
 
-def next_key(objective_id: str) -> str:
-    """An objective shown as the follow-up of another (a page says which role it plays)."""
-    return f"next>{os_key(objective_id)}"
+def next_key(objective_id: str, follow_up_id: str) -> str:
+    """An objective shown as the follow-up of another: which two, and which way, is part of what a
+    page shows (a link written in one file moves between objectives whose files did not change)."""
+    return f"next:{objective_id}>{os_key(follow_up_id)}"
 
 
-def previous_key(objective_id: str) -> str:
+def previous_key(objective_id: str, previous_id: str) -> str:
     """An objective shown as the one another follows up."""
-    return f"previous>{os_key(objective_id)}"
+    return f"previous:{objective_id}>{os_key(previous_id)}"
 
 
 def k_key(kpi_id: str) -> str:
@@ -198,7 +199,8 @@ def objective_jobs(view: SiteView) -> Iterator[Job]:
         follow_up, before = scored.next_of.get(objective.id), scored.previous_of.get(objective.id)
         inputs = (FRAME, o_key(objective.id), *([os_key(parent.id)] if parent else []),
                   *(os_key(child.id) for child in children),
-                  *([next_key(follow_up.id)] if follow_up else []), *([previous_key(before.id)] if before else []))
+                  *([next_key(objective.id, follow_up.id)] if follow_up else []),
+                  *([previous_key(objective.id, before.id)] if before else []))
 
         def context(score: ScoredObjective = score, parent: ScoredObjective | None = parent,
                     children: tuple[ScoredObjective, ...] = children, follow_up: ScoredObjective | None = follow_up,
@@ -350,7 +352,7 @@ def review_jobs(view: SiteView) -> Iterator[Job]:
     for cycle in scored.cycles.values():
         if cycle.state == "upcoming":
             continue
-        linked = {key(other.id) for o in cycle.objectives
+        linked = {key(o.id, other.id) for o in cycle.objectives
                   for key, other in ((next_key, scored.next_of.get(o.id)), (previous_key, scored.previous_of.get(o.id)))
                   if other is not None}
         inputs = (FRAME, TEAMS, c_key(cycle.id), *(o_key(o.id) for o in cycle.objectives), *sorted(linked),
