@@ -155,6 +155,11 @@ def _history_layers(alt: Any) -> Any:
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
+# Room around the bars for labels: a static SVG measures text in vl-convert's font, and a reader's
+# wider system font would otherwise run past the edge.
+_LABEL_ROOM = {"left": 24, "top": 5, "right": 72, "bottom": 5}
+
+
 def _team_bar_layers(alt: Any) -> Any:
     """A cycle's score by team: one bar each, coloured by grade, on a 0–1 scale."""
     y = alt.Y("team:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
@@ -168,6 +173,7 @@ def _team_bar_layers(alt: Any) -> Any:
     labels = alt.Chart(alt.NamedData(name="teams")).mark_text(
         align="left", dx=4, color=NEUTRAL, fontSize=11, aria=False).encode(x=x, y=y, text="label:N")
     return alt.layer(bars, labels).properties(width="container", height={"step": 26}, description="",
+                                              padding=_LABEL_ROOM,
                                               autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
@@ -183,7 +189,7 @@ def _grade_layers(alt: Any) -> Any:
         order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("commitment:N", title="Commitment"), alt.Tooltip("label:N", title="Grade"),
                  alt.Tooltip("count:Q", title="Objectives")])
-    return alt.layer(bars).properties(width="container", height={"step": 30}, description="",
+    return alt.layer(bars).properties(width="container", height={"step": 30}, description="", padding=_LABEL_ROOM,
                                       autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
