@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,21 @@ def test_retrospective_is_markdown_compiled_once_with_checked_links(site, cli, t
     assert "&lt;b&gt;raw&lt;/b&gt;" in page and "<b>raw</b>" not in page
     review = (tmp_path / "out/cycles/2026-Q3/review/index.html").read_text(encoding="utf-8")
     assert '<a href="../../../guide/x/">the guide</a>' in review
+
+
+def test_charts_as_static_svg_on_the_archive_team_and_review_pages(site, cli, tmp_path) -> None:
+    root = site(FILES, config=CONFIG + "charts: svg\n")
+    out = tmp_path / "out"
+    assert cli("build", root, "--out", out, "--as-of", AS_OF.isoformat()).returncode == 0
+
+    def svgs(rel: str) -> list[str]:
+        page = (out / rel / "index.html").read_text(encoding="utf-8")
+        assert "vega-spec" not in page and "vega.js" not in page
+        return re.findall(r'<svg[^>]* role="img" aria-label="([^"]*)"', page)
+
+    assert [label.split(":")[0] for label in svgs("cycles")] == [
+        ("Line chart of cycle scores over 3 cycles, 2026-Q2 to 2026-Q4, for Company, Sales, Customer Success, "
+        "All objectives. Latest")]
+    assert len(svgs("teams/sales")) == 1
+    assert [label.split(" of ")[0] for label in svgs("cycles/2026-Q3/review")] == ["Stacked bar chart",
+                                                                                  "Bar chart"]
