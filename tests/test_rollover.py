@@ -236,3 +236,18 @@ def test_links_in_the_body_still_reach_their_files_from_the_new_folder(site, cli
     new = (root / "content/okrs/2026-Q4/sales/faster.md").read_text(encoding="utf-8")
     assert new.endswith("Builds on [the pilot](../../2026-Q3/sales/pilot.md) and [the guide](../../../guide/how.md).\n")
     assert cli("check", root, "--as-of", AS_OF, "--strict").returncode == 0
+
+
+def test_two_objectives_that_would_become_one_are_refused(site, cli) -> None:
+    def okr(path_id: str) -> str:
+        return (f"---\nid: {path_id}\ntitle: T\ncycle: 2026-Q3\nteam: sales\nowner: Ann\ncommitment: committed\n"
+                "key_results:\n  - {title: A, baseline: 0, target: 2, current: 1}\n"
+                "  - {title: B, baseline: 0, target: 2, current: 1}\nretrospective: Done.\n---\n")
+    # one file names the cycle at its end, the other has no cycle in its id: both become deals-2026-Q4
+    root = site({"content/okrs/a.md": okr("deals-2026-Q3"), "content/okrs/b.md": okr("deals")})
+    before = {p.name: p.read_text(encoding="utf-8") for p in (root / "content/okrs").glob("*.md")}
+    run = cli("rollover", "2026-Q3", "2026-Q4", "--site-dir", root, "--as-of", AS_OF)
+    assert run.returncode == 1
+    assert run.stderr.startswith("okr-pages: error: deals-2026-Q3 and deals would both become deals-2026-Q4 "
+                                 "(content/okrs/a-2026-Q4.md) (nothing was written"), run.stderr
+    assert {p.name: p.read_text(encoding="utf-8") for p in (root / "content/okrs").glob("*.md")} == before

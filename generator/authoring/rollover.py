@@ -140,7 +140,7 @@ def rollover(site_dir: Path, source: str, target: str, as_of: dt.date, team: str
         done.skipped.append(Skipped(score, reason))
     new_ids = {score.id: carry_id(score.id, source, target) for score, _, _ in chosen}
     problems: list[str] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # new file or id → the objective it comes from
     content_dir = scored.site.config.content_dir.strip("/")
     for score, blocks, left_out in chosen:
         new_id = new_ids[score.id]
@@ -149,9 +149,9 @@ def rollover(site_dir: Path, source: str, target: str, as_of: dt.date, team: str
             problems.append(f"objective '{new_id}' already exists ({scored.objectives[new_id].objective.source})")
         elif (site_dir / rel).exists():
             problems.append(f"{rel} already exists")
-        elif rel in seen or new_id in seen.values():
-            problems.append(f"{score.id} and {seen.get(rel, 'another objective')} would both become {rel}")
-        seen[rel] = score.id
+        elif rel in seen or new_id in seen:
+            problems.append(f"{score.id} and {seen.get(rel) or seen[new_id]} would both become {new_id} ({rel})")
+        seen[rel] = seen[new_id] = score.id
         aligns, alignment = _alignment(scored, score, new_ids, source, target)
         outside = rel.removeprefix(content_dir + "/").split("/")[0] != KIND_ROOTS["objective"]
         text = objective_text(score, new_id, target, aligns, blocks, explicit_id,
