@@ -23,6 +23,16 @@ def _site_dir(value: str) -> Path:
     return Path(value)
 
 
+def _score(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"expected a score from 0 to 1, got '{value}'")
+    return number
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{value}'")
@@ -106,6 +116,27 @@ def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
     refresh_cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     refresh_cmd.add_argument("--as-of", dest="as_of", metavar="DATE",
                              help="today for the run (dates after it are refused), YYYY-MM-DD")
+
+    report_cmd = commands.add_parser("report", help="a cycle's review as one self-contained HTML file (or a PDF)")
+    report_cmd.add_argument("cycle", metavar="CYCLE", help="the cycle to review, e.g. 2026-Q3")
+    report_cmd.add_argument("--out", type=Path, metavar="FILE",
+                            help="file to write (default: CYCLE-review.html, or .pdf, in the current folder)")
+    report_cmd.add_argument("--pdf", action="store_true", help="write a PDF (needs okr-pages[pdf]: WeasyPrint)")
+    report_cmd.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size (default a4)")
+    report_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
+    report_cmd.add_argument("--site-dir", type=_site_dir, default=Path("."), metavar="DIR")
+
+    rollover_cmd = commands.add_parser("rollover", help="seed the next cycle with the objectives not completed")
+    rollover_cmd.add_argument("source", metavar="FROM", help="the cycle to carry objectives from, e.g. 2026-Q3")
+    rollover_cmd.add_argument("target", metavar="TO", help="the cycle to carry them into, e.g. 2026-Q4")
+    rollover_cmd.add_argument("--team", help="only this team's objectives")
+    which = rollover_cmd.add_mutually_exclusive_group()
+    which.add_argument("--all", dest="every", action="store_true", help="every objective, completed or not")
+    which.add_argument("--below", type=_score, metavar="SCORE",
+                       help="also aspirational objectives that ended below SCORE (0 to 1)")
+    rollover_cmd.add_argument("--dry-run", dest="dry_run", action="store_true", help="show what would be written")
+    rollover_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
+    rollover_cmd.add_argument("--site-dir", type=_site_dir, default=Path("."), metavar="DIR")
 
 
 def run() -> None:
@@ -266,7 +297,35 @@ def _refresh_progress(done: int, total: int) -> None:
     print(f"\rrefreshing {done}/{total} KPIs", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .authoring.report import report
+
+    as_of = resolve_as_of(args.as_of)
+    _require_folder(args.site_dir, "--site-dir")
+    made = report(args.site_dir, args.cycle, as_of, out=args.out, pdf=args.pdf, paper=args.paper)
+    pages = f", {made.pages} page{'' if made.pages == 1 else 's'}" if made.pages is not None else ""
+    print(f"wrote {made.path} ({made.cycle} review, {made.kind.upper()}, {made.size:,} bytes{pages}; as of {as_of})")
+    return 0
+
+
+def _rollover(args: argparse.Namespace) -> int:
+    from .authoring.rollover import rollover
+
+    as_of = resolve_as_of(args.as_of)
+    _require_folder(args.site_dir, "--site-dir")
+    done = rollover(args.site_dir, args.source, args.target, as_of, team=args.team, every=args.every,
+                    below=args.below, dry_run=args.dry_run)
+    print(done.text())
+    if done.checked is not None:
+        items = done.checked.diagnostics.sorted()
+        if items:
+            print(format_diagnostics(items, "text"), file=sys.stderr)
+        print(_summary(done.checked, "check"), file=sys.stderr)
+        return 1 if done.checked.diagnostics.failed() else 0
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check, "build": _build, "serve": _serve, "new": _new, "checkin": _checkin, "diff": _diff,
-    "schema": _schema, "refresh": _refresh,
+    "schema": _schema, "refresh": _refresh, "report": _report, "rollover": _rollover,
 }

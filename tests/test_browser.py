@@ -33,8 +33,11 @@ OBJECTIVE_TITLE = "Win the enterprise segment"
 KPI = "kpis/churn-rate/"
 DASHBOARD = "kpis/"
 SEARCH = "search/"
-CHART_PAGES = [OBJECTIVE, KPI, DASHBOARD]
-ALL_PAGES = [HOME, OBJECTIVE, KPI, DASHBOARD, SEARCH]
+REVIEW = "cycles/2026-Q3/review/"  # closing a cycle: grades and scores by team
+ARCHIVE = "cycles/"  # scores across cycles
+TEAM = "teams/sales/"
+CHART_PAGES = [OBJECTIVE, KPI, DASHBOARD, REVIEW, ARCHIVE, TEAM]
+ALL_PAGES = [HOME, OBJECTIVE, KPI, DASHBOARD, SEARCH, REVIEW]
 TIMEOUT_MS = 10_000
 SEARCH_TIMEOUT_MS = 4_000  # the index is a local script: results appear at once or not at all
 

@@ -76,6 +76,7 @@ FILES = {
         key_results:
           - {title: Call every account, done: true}
           - {title: Renewals, baseline: 0, target: 10, current: 10}
+        retrospective: Every account called; all ten renewals signed.
         ---
         """,
     "content/kpis/churn-rate.md": """\

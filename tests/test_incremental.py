@@ -162,9 +162,44 @@ def add_odd_name(site: Path, n: int, value: int) -> None:
         f"# Odd name {value}\n\nSee [writing objectives](writing-objectives.md).\n", encoding="utf-8")
 
 
+def _front_matter_line(path: Path, key: str, line: str) -> None:
+    """Set ``key:`` in a file's front matter to ``line``: replaced where it is, else added before key_results."""
+    text = path.read_text(encoding="utf-8")
+    if re.search(rf"^{key}:.*$", text, flags=re.MULTILINE):
+        replace_once(path, rf"^{key}:.*$", line.replace("\\", "\\\\"))
+    else:
+        path.write_text(text.replace("\nkey_results:", f"\n{line}\nkey_results:", 1), encoding="utf-8")
+
+
+def set_final_score(site: Path, n: int, value: int) -> None:
+    path = pick(files(site, "content/okrs/2026-Q3/**/*.md") + files(site, "content/okrs/2026-Q4/**/*.md"), n)
+    if path:
+        _front_matter_line(path, "final_score", f"final_score: {value % 11 / 10}")
+
+
+def edit_retrospective(site: Path, n: int, value: int) -> None:
+    path = pick(files(site, "content/okrs/**/*.md"), n)
+    if path:
+        text = path.read_text(encoding="utf-8")
+        if "retrospective: |\n" in text:
+            path.write_text(text.replace("retrospective: |\n", f"retrospective: |\n  Edited {value}.\n\n", 1),
+                            encoding="utf-8")
+        else:
+            _front_matter_line(path, "retrospective", f"retrospective: Added {value}; see "
+                               "[the guide](../../../guide/how-we-run-okrs.md).")
+
+
+def set_next(site: Path, n: int, value: int) -> None:
+    path = pick(files(site, "content/okrs/2026-Q3/**/*.md"), n)
+    follow_up = pick(files(site, "content/okrs/2026-Q4/**/*.md"), value)
+    if path and follow_up:
+        target = follow_up.relative_to(site / "content/okrs").with_suffix("").as_posix()
+        _front_matter_line(path, "next", f"next: {target}")
+
+
 EDITS = [edit_checkin, add_checkin, retitle, edit_body, add_objective, delete_file, rename_file, edit_csv,
          edit_inline_series, add_guide, edit_config, edit_theme, add_content_file, edit_limits, add_odd_name,
-         None]  # None: move --as-of
+         set_final_score, edit_retrospective, set_next, None]  # None: move --as-of
 
 edit = st.tuples(st.sampled_from(range(len(EDITS))), st.integers(0, 40), st.integers(1, 99))
 
@@ -214,8 +249,8 @@ def test_one_edited_objective_rerenders_only_what_shows_it(tmp_path: Path) -> No
     again = build_site(site, tmp_path / "out", START)
     # Its page and the search index change; the JSON and the feed are made again from the changed
     # file but come out the same; no list of objectives is rendered again.
-    assert sorted(again.rendered) == ["api/okrs.json", "assets/search-index.js", "feed.xml",
-                                      "okrs/2026-Q3/sales/mid-market/index.html"]
+    assert sorted(again.rendered) == ["api/okrs.json", "assets/search-index.js", "cycles/2026-Q3/review/index.html",
+                                      "feed.xml", "okrs/2026-Q3/sales/mid-market/index.html"]
     assert again.written == 2
 
 

@@ -20,7 +20,7 @@ from ..diagnostics import OkrPagesError
 from ..model.content import Number
 from ..output import write_file
 from ..reading.documents import parse_front
-from ..reading.yamlnodes import NULL
+from ..reading.yamlnodes import NULL, is_null
 
 
 class EditError(OkrPagesError):
@@ -212,3 +212,27 @@ def quote(text: str) -> str:
     """A YAML double-quoted scalar (JSON's escapes are YAML's), with unprintable characters escaped."""
     quoted = json.dumps(text, ensure_ascii=False)
     return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in quoted)
+
+
+def set_entry(lines: list[str], mapping: yaml.MappingNode, offset: int, key: str, value: str) -> tuple[list[str], int]:
+    """``key: value`` in a block mapping: written into an empty ``key:`` where there is one, else added
+    after the last entry. Returns the lines and the (1-based) line that holds it."""
+    node = None
+    for key_node, value_node in mapping.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            node = (key_node, value_node)
+    if node is None:
+        return append_entry(lines, mapping, offset, key, value)
+    key_node, value_node = node
+    if not is_null(value_node) or key_node.start_mark.line != value_node.start_mark.line:
+        raise EditError(f"'{key}:' already holds a value (edit it by hand)")
+    index = key_node.start_mark.line + offset
+    edited = list(lines)
+    text = edited[index]
+    if value_node.value:  # '~' or 'null' written out: the value takes its place
+        start, end = value_node.start_mark.column, value_node.end_mark.column
+        edited[index] = text[:start] + value + text[end:]
+    else:
+        colon = text.index(":", key_node.end_mark.column)
+        edited[index] = text[:colon + 1] + " " + value + text[colon + 1:].rstrip(" ")
+    return edited, index + 1

@@ -32,10 +32,23 @@ def quality_warnings(scored: ScoredSite) -> list[Diagnostic]:
             warn(objective.source, objective.mark("title"), "",
                  f"objective has no {missing}", f"add '{missing.split(' ')[0]}:' so someone is accountable")
         complete = len(objective.key_results) == objective.declared_key_results  # none dropped for errors
-        if complete and objective.commitment == "aspirational" and score.score >= 1.0:
+        if complete and objective.commitment == "aspirational" and score.graded >= 1.0:
             warn(objective.source, objective.mark("commitment"), "commitment",
                  "aspirational objective scores 1.0 (not ambitious enough?)",
                  "aim higher next cycle, or mark it 'commitment: committed'")
+        cycle = score.cycle
+        if objective.final_score is not None and cycle is not None and scored.as_of <= cycle.end:
+            warn(objective.source, objective.mark("final_score"), "final_score",
+                 f"final_score is for a cycle that has ended; {cycle.id} runs until {cycle.end}, so the computed "
+                 "score counts until then", "keep it for the review after the cycle ends, or remove it")
+    if scored.last_ended is not None:
+        ended = scored.last_ended
+        for score in ended.objectives:  # the review that is due: every objective says what was learnt
+            objective = score.objective
+            if objective.retrospective is None:
+                warn(objective.source, objective.mark("title"), "retrospective",
+                     f"no retrospective for {ended.id}, which ended on {ended.cycle.end}",
+                     "add 'retrospective: |' with what happened and what we learned (guide: closing a cycle)")
     for status in scored.kpis.values():
         kpi = status.kpi
         if status.stale and status.latest:

@@ -131,6 +131,18 @@ class Objective(_Written):
     body_line: int = 1
     marks: dict[str, Mark] = field(default_factory=dict, compare=False, hash=False)
     compiled: Body = field(default_factory=Body, compare=False)
+    # Closing a cycle (SPEC §10): a reviewed final score, what was learnt, and the objectives before
+    # and after this one.
+    final_score: Number | None = None
+    retrospective: str | None = None  # Markdown, as written
+    retro: Body = field(default_factory=Body, compare=False)  # the retrospective, compiled once
+    next: str | None = None
+    previous: str | None = None
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """Relative links of the body and the retrospective, for link checks and fingerprints."""
+        return self.compiled.links + self.retro.links if self.retro.links else self.compiled.links
 
     @property
     def url(self) -> str:

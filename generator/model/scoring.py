@@ -11,7 +11,7 @@ import bisect
 import calendar
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .content import (
     KPI,
@@ -60,10 +60,21 @@ class ScoredObjective:
     key_results: tuple[ScoredKR, ...]
     cycle: Cycle | None = None
     team: Team | None = None
+    final_score: Number | None = None  # the reviewed final score, applied once the cycle has ended
 
     @property
     def id(self) -> str:
         return self.objective.id
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether a reviewed final score decides the grade (SPEC §10)."""
+        return self.final_score is not None
+
+    @property
+    def graded(self) -> float:
+        """The score the grade, pace and roll-ups follow: the reviewed one when there is one."""
+        return float(self.final_score) if self.final_score is not None else self.score
 
     @property
     def url(self) -> str:
@@ -104,6 +115,7 @@ class ScoredCycle:
     score: float | None
     grade: str | None
     objectives: tuple[ScoredObjective, ...]  # ordered by id
+    reviewed: bool = False  # a reviewed final score went into the score
 
     @property
     def id(self) -> str:
@@ -119,6 +131,17 @@ class ScoredCycle:
 
 
 @dataclass(frozen=True)
+class TeamCycle:
+    """A team's score in one cycle: the mean of its own objectives there (scores across cycles)."""
+
+    cycle: ScoredCycle
+    score: float
+    grade: str
+    reviewed: bool
+    objectives: tuple[ScoredObjective, ...]
+
+
+@dataclass(frozen=True)
 class ScoredTeam:
     """A team with its score: the mean of its own objectives in the current cycle."""
 
@@ -131,6 +154,8 @@ class ScoredTeam:
     kpis: tuple[ScoredKPI, ...]
     parent: Team | None = None
     subteams: tuple[Team, ...] = ()
+    reviewed: bool = False  # a reviewed final score went into the score
+    history: tuple[TeamCycle, ...] = ()  # every cycle it has objectives in, by start date
 
     @property
     def id(self) -> str:
@@ -158,6 +183,10 @@ class ScoredSite:
     kpis: dict[str, ScoredKPI]  # ordered by id
     signals: tuple[ScoredKPI, ...]
     children: dict[str, tuple[ScoredObjective, ...]]  # objective id → the objectives aligned to it
+    # Follow-ups, both ways, whichever side wrote the link (next: on one, previous: on the other).
+    next_of: dict[str, ScoredObjective] = field(default_factory=dict)
+    previous_of: dict[str, ScoredObjective] = field(default_factory=dict)
+    last_ended: ScoredCycle | None = None  # the most recently ended cycle: the one to review
 
     @property
     def current_cycle(self) -> str | None:
@@ -281,16 +310,20 @@ def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredO
     weights = [kr.weight for kr in objective.key_results]
     score = weighted_mean([(s.score, w) for s, w in zip(krs, weights)]) or 0.0
     confidence = weighted_mean([(s.confidence, w) for s, w in zip(krs, weights) if s.confidence is not None])
+    # A reviewed final score counts once the cycle has ended (before, check warns that it waits).
+    final = objective.final_score if cycle is not None and as_of > cycle.end else None
+    graded = score if final is None else float(final)
     return ScoredObjective(
         objective=objective,
         score=score,
-        grade=grade(score, site.config.bands),
+        grade=grade(graded, site.config.bands),
         expected=expected_progress(cycle, as_of) if cycle else 0.0,
-        pace=pace(score, cycle, objective.commitment == "committed", as_of, site.config.pace),
+        pace=pace(graded, cycle, objective.commitment == "committed", as_of, site.config.pace),
         confidence=confidence,
         key_results=krs,
         cycle=cycle,
         team=site.teams.get(objective.team) if objective.team else None,
+        final_score=final,
     )
 
 
@@ -375,6 +408,12 @@ def cycle_state(cycle: Cycle, as_of: dt.date) -> str:
     return "ended" if as_of > cycle.end else "running"
 
 
+def last_ended_cycle(cycles: dict[str, Cycle], as_of: dt.date) -> str | None:
+    """The most recently ended cycle: the one whose review is due."""
+    ended = [c for c in cycles.values() if c.end < as_of]
+    return max(ended, key=lambda c: (c.end, c.start, c.id)).id if ended else None
+
+
 def team_order(teams: dict[str, Team]) -> list[tuple[Team, int]]:
     """Teams depth-first from the top teams, in config order, with their depth (iterative: a deep
     tree cannot exhaust the stack)."""
@@ -431,20 +470,41 @@ def score_site(site: Site, as_of: dt.date) -> ScoredSite:
     by_cycle: dict[str, list[ScoredObjective]] = {cid: [] for cid in site.cycles}
     by_team: dict[str, tuple[list[ScoredObjective], list[ScoredObjective]]] = {
         tid: ([], []) for tid in site.teams}
+    team_cycles: dict[tuple[str, str], list[ScoredObjective]] = {}
     children: dict[str, list[ScoredObjective]] = {}
+    next_of: dict[str, ScoredObjective] = {}
+    previous_of: dict[str, ScoredObjective] = {}
     for scored in objectives.values():
         objective = scored.objective
         if objective.cycle in by_cycle:
             by_cycle[objective.cycle].append(scored)
         if objective.team in by_team:
             by_team[objective.team][0 if objective.cycle == now else 1].append(scored)
+            team_cycles.setdefault((objective.team, objective.cycle), []).append(scored)
         if objective.aligns_to:
             children.setdefault(objective.aligns_to, []).append(scored)
+        # A link written on either side counts both ways; a written one wins over one derived from the
+        # other side (assigned, where derived ones only fill gaps).
+        if objective.next in objectives and objective.next != objective.id:
+            next_of[objective.id] = objectives[objective.next]
+            previous_of.setdefault(objective.next, scored)
+        if objective.previous in objectives and objective.previous != objective.id:
+            previous_of[objective.id] = objectives[objective.previous]
+            next_of.setdefault(objective.previous, scored)
     cycles = {}
     for cid, cycle in site.cycles.items():
-        value = mean([s.score for s in by_cycle[cid]])
+        value = mean([s.graded for s in by_cycle[cid]])
         cycles[cid] = ScoredCycle(cycle, cycle_state(cycle, as_of), expected_progress(cycle, as_of), value,
-                                  None if value is None else grade(value, bands), tuple(by_cycle[cid]))
+                                  None if value is None else grade(value, bands), tuple(by_cycle[cid]),
+                                  any(s.reviewed for s in by_cycle[cid]))
+    histories: dict[str, list[TeamCycle]] = {}
+    for cid in site.cycles:  # by start date, so each history is in cycle order
+        for tid in site.teams:
+            group = team_cycles.get((tid, cid))
+            if group:
+                value = sum(s.graded for s in group) / len(group)
+                histories.setdefault(tid, []).append(TeamCycle(cycles[cid], value, grade(value, bands),
+                                                               any(s.reviewed for s in group), tuple(group)))
     kpis_by_team: dict[str | None, list[ScoredKPI]] = {}
     for status in kpis.values():
         kpis_by_team.setdefault(status.kpi.team, []).append(status)
@@ -455,13 +515,16 @@ def score_site(site: Site, as_of: dt.date) -> ScoredSite:
             subteams.setdefault(team.parent, []).append(team)
     for team, depth in team_order(site.teams):
         current, past = by_team[team.id]
-        value = mean([s.score for s in current])
+        value = mean([s.graded for s in current])
         teams[team.id] = ScoredTeam(team, value, None if value is None else grade(value, bands), depth,
                                     tuple(current), tuple(past), tuple(kpis_by_team.get(team.id, ())),
                                     site.teams.get(team.parent) if team.parent else None,
-                                    tuple(subteams.get(team.id, ())))
+                                    tuple(subteams.get(team.id, ())), any(s.reviewed for s in current),
+                                    tuple(histories.get(team.id, ())))
+    ended = last_ended_cycle(site.cycles, as_of)
     return ScoredSite(
         site=site, as_of=as_of, current=cycles[now] if now else None, cycles=cycles, teams=teams,
         objectives=objectives, kpis=kpis, signals=tuple(status for status in kpis.values() if status.signal),
         children={oid: tuple(kids) for oid, kids in children.items()},
+        next_of=next_of, previous_of=previous_of, last_ended=cycles[ended] if ended else None,
     )

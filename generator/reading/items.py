@@ -78,7 +78,7 @@ def read_item(document: Document, content_dir: str, read_file: ReadFile, allow_h
                                    f"start with a line '---', then {example}, then '---'"))
         return ItemResult(None, problems)
     if kind == "objective":
-        return ItemResult(_read_objective(src, document, body), problems)
+        return ItemResult(_read_objective(src, document, body, allow_html), problems)
     reads: list[str] = []
     kpi = _read_kpi(src, document, content_dir, read_file, reads, body)
     return ItemResult(kpi, problems, tuple(reads))
@@ -137,11 +137,12 @@ def _read_page(src: Source, document: Document, body: Body) -> Page:
                 document.body_line, body)
 
 
-def _read_objective(src: Source, document: Document, body: Body) -> Objective | None:
+def _read_objective(src: Source, document: Document, body: Body, allow_html: bool) -> Objective | None:
     record = read_record(src, document.front, OBJECTIVE, "")
     if record is None or "title" not in record or "cycle" not in record:
         return None
-    marks = _marks(src, record, "", "title", "cycle", "team", "aligns_to", "commitment", "key_results", "id")
+    marks = _marks(src, record, "", "title", "cycle", "team", "aligns_to", "commitment", "key_results", "id",
+                   "final_score", "retrospective", "next", "previous")
     key_results: list[KeyResult] = []
     seen_ids: set[str] = set()
     for kr_record in record.get("key_results", []):
@@ -159,6 +160,8 @@ def _read_objective(src: Source, document: Document, body: Body) -> Objective | 
         for checkin in kr_record.get("checkins", []):
             if "date" in checkin:
                 marks[checkin.path + ".date"] = src.position(checkin.node_of("date"))
+    retrospective = record.get("retrospective")
+    retrospective = str(retrospective) if retrospective is not None and str(retrospective).strip() else None
     return Objective(
         id=record.get("id") or default_id(document.content_rel, "objective"),
         title=record.get("title"),
@@ -174,7 +177,22 @@ def _read_objective(src: Source, document: Document, body: Body) -> Objective | 
         body_line=document.body_line,
         marks=marks,
         compiled=body,
+        final_score=record.get("final_score"),
+        retrospective=retrospective,
+        retro=_retrospective(src, record, document, allow_html),
+        next=record.get("next"),
+        previous=record.get("previous"),
     )
+
+
+def _retrospective(src: Source, record: Record, document: Document, allow_html: bool) -> Body:
+    """The retrospective's Markdown compiled once, like a body; its links keep their lines in the file."""
+    text = record.get("retrospective")
+    if text is None or not str(text).strip():
+        return Body()
+    node = record.node_of("retrospective")
+    line = src.position(node)[0] + (1 if getattr(node, "style", None) in ("|", ">") else 0)
+    return compile_body(str(text), document.content_rel, line, allow_html)
 
 
 _KR_SHAPES = ("milestones", "done", "target", "kpi")

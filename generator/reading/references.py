@@ -88,7 +88,33 @@ def check_objectives(objectives: dict[str, Objective], kpis: dict[str, KPI], cyc
         cycle = cycles.get(objective.cycle)
         for kr in objective.key_results:
             _check_key_result(objective, kr, kpis, cycle, problems, unreadable)
+        if objective.next is not None or objective.previous is not None:
+            _check_follow_ups(objective, objectives, problems)
     problems.extend(alignment_loops(objectives))
+
+
+def _check_follow_ups(objective: Objective, objectives: dict[str, Objective], problems: list[Diagnostic]) -> None:
+    """``next:`` and ``previous:`` name other objectives, and agree with what those say back."""
+    for field, back in (("next", "previous"), ("previous", "next")):
+        target = getattr(objective, field)
+        if target is None:
+            continue
+        line, column = objective.mark(field)
+        if target == objective.id:
+            problems.append(Diagnostic(objective.source, line, column, "error", field,
+                                       f"an objective cannot be its own {field} objective",
+                                       f"give the id of the objective {'after' if field == 'next' else 'before'} it"))
+        elif target not in objectives:
+            problems.append(Diagnostic(
+                objective.source, line, column, "error", field, f"unknown objective '{target}'",
+                did_you_mean(target, objectives) or "give the id of an existing objective"))
+        else:
+            answer = getattr(objectives[target], back)
+            if answer is not None and answer != objective.id:
+                problems.append(Diagnostic(
+                    objective.source, line, column, "warning", field,
+                    f"'{target}' names '{answer}' as its {back} objective, not this one",
+                    f"make {field}: here and {back}: in {objectives[target].source} agree, or remove one of them"))
 
 
 def _check_key_result(objective: Objective, kr: KeyResult, kpis: dict[str, KPI], cycle: Cycle | None,
@@ -157,6 +183,7 @@ def page_url_clashes(site: Site) -> list[Diagnostic]:
     taken = dict(GENERATED)
     taken.update({f"teams/{team}/": f"the page of team '{team}'" for team in site.teams})
     taken.update({f"cycles/{cycle}/": f"the page of cycle '{cycle}'" for cycle in site.cycles})
+    taken.update({f"cycles/{cycle}/review/": f"the review of cycle '{cycle}'" for cycle in site.cycles})
     items: list[Objective | KPI] = [*site.objectives.values(), *site.kpis.values()]
     taken.update({item.url: item.source for item in items})
     clashes = []

@@ -71,6 +71,12 @@ OBJECTIVE: dict[str, Field] = {
     "commitment": _f("choice", "Aspirational (0.7 is good) or committed (1.0 expected).",
                      choices=("aspirational", "committed")),
     "key_results": _f("records", "Two to five key results.", required=True, fields=KEY_RESULT),
+    # SPEC §10: closing a cycle.
+    "final_score": _f("fraction", "Reviewed final score 0–1, once the cycle has ended; the grade and the "
+                      "cycle's roll-ups use it, the computed score is still shown."),
+    "retrospective": _f("text", "Markdown: what happened and what we learned, written when the cycle ends."),
+    "next": _f("path_id", "Id of the follow-up objective in a later cycle."),
+    "previous": _f("path_id", "Id of the objective this one follows up."),
 }
 
 KPI: dict[str, Field] = {

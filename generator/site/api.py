@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 
 from ..model.content import CheckIn, Point
+from ..model.review import ReviewCounts, review_counts
 from ..model.scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
 from .markup import url_path
 
@@ -41,7 +42,8 @@ def key_result_json(score: ScoredKR) -> dict[str, Any]:
     }
 
 
-def objective_json(score: ScoredObjective) -> dict[str, Any]:
+def objective_json(score: ScoredObjective, follow_up: ScoredObjective | None = None,
+                   before: ScoredObjective | None = None) -> dict[str, Any]:
     objective = score.objective
     return {
         "id": objective.id,
@@ -57,7 +59,24 @@ def objective_json(score: ScoredObjective) -> dict[str, Any]:
         "pace": score.pace,
         "confidence": score.confidence,
         "url": url_path(objective.url),
+        "final_score": score.final_score,
+        "reviewed": score.reviewed,
+        "retrospective": objective.retrospective,
+        "next": follow_up.id if follow_up else None,
+        "previous": before.id if before else None,
         "key_results": [key_result_json(kr) for kr in score.key_results],
+    }
+
+
+def review_json(counts: ReviewCounts) -> dict[str, Any]:
+    """A cycle's review in numbers: grades, committed met or missed, aspirational against the sweet spot."""
+    return {
+        "objectives": counts.objectives,
+        "reviewed": counts.reviewed,
+        "grades": counts.grades,
+        "committed": {"met": counts.committed_met, "missed": counts.committed_missed},
+        "aspirational": {"below": counts.aspirational_below, "sweet_spot": counts.aspirational_sweet_spot,
+                         "above": counts.aspirational_above, "not_ambitious": counts.not_ambitious},
     }
 
 
@@ -66,10 +85,12 @@ def okrs_json(scored: ScoredSite) -> dict[str, Any]:
         "as_of": scored.as_of.isoformat(),
         "current_cycle": scored.current_cycle,
         "cycles": [{"id": c.cycle.id, "start": c.cycle.start.isoformat(), "end": c.cycle.end.isoformat(),
-                    "score": c.score} for c in scored.cycles.values()],
+                    "score": c.score, "state": c.state, "grade": c.grade, "reviewed": c.reviewed,
+                    "review": review_json(review_counts(c))} for c in scored.cycles.values()],
         "teams": [{"id": t.team.id, "name": t.team.name, "parent": t.team.parent, "lead": t.team.lead,
-                   "score": t.score} for t in _config_order(scored)],
-        "objectives": [objective_json(o) for o in scored.objectives.values()],
+                   "score": t.score, "reviewed": t.reviewed} for t in _config_order(scored)],
+        "objectives": [objective_json(o, scored.next_of.get(oid), scored.previous_of.get(oid))
+                       for oid, o in scored.objectives.items()],
     }
 
 

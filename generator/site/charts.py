@@ -23,7 +23,8 @@ import orjson
 
 from ..diagnostics import OkrPagesError
 from ..model.content import KPI, Number, Point
-from ..model.scoring import ScoredKPI, ScoredObjective
+from ..model.review import ReviewCounts
+from ..model.scoring import ScoredCycle, ScoredKPI, ScoredObjective, ScoredTeam
 from ..output import write_file
 from .formatting import number, words
 from .vega import cache_dir
@@ -34,6 +35,8 @@ NEUTRAL = "#888"  # axes, labels, reference lines: readable on light and dark th
 SERIES_COLOUR = PALETTE[0]
 ZONES = ("healthy", "watch", "unhealthy")
 ZONE_COLOURS = ("#2e9e5b", "#e0a400", "#d64545")
+GRADES = ("green", "yellow", "red")
+GRADE_COLOURS = ZONE_COLOURS  # green, yellow, red: the same three colours as KPI health
 CHART_HEIGHT = 260
 SPARK_WIDTH, SPARK_HEIGHT = 160, 40
 PACE_LABEL = "expected pace"
@@ -129,11 +132,73 @@ def _sparkline_layers(alt: Any) -> Any:
         width=SPARK_WIDTH, height=SPARK_HEIGHT, description="", padding=3)
 
 
+def _history_layers(alt: Any) -> Any:
+    """Scores across cycles: a line per team (and one for all objectives) over the cycles in order."""
+    x = alt.X("cycle:N", title=None, sort=None, scale=alt.Scale(domain=["a"]),  # cycle order: set per chart
+              axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+    y = alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[0, 1], nice=False),
+              axis=alt.Axis(format=".1f", tickCount=5))
+    colour = alt.Color("series:N", title=None, sort=None,
+                       scale=alt.Scale(domain=["a"], range=[PALETTE[0]]),  # set per chart
+                       legend=alt.Legend(orient="bottom", direction="horizontal", columns=4))
+    # All objectives is the reference: a dashed grey line drawn over the teams' lines.
+    dash = alt.condition(alt.datum.series == ALL_OBJECTIVES, alt.value([6, 4]), alt.value([1, 0]))
+    lines = alt.Chart(alt.NamedData(name="scores")).mark_line(strokeWidth=2, aria=False).encode(
+        x=x, y=y, color=colour, strokeDash=dash)
+    points = alt.Chart(alt.NamedData(name="scores")).mark_point(filled=True, size=50, opacity=1).encode(
+        x=x, y=y, color=colour, tooltip=[alt.Tooltip("series:N", title="Team"),
+                                         alt.Tooltip("cycle:N", title="Cycle"),
+                                         alt.Tooltip("score:Q", title="Score", format=".2f"),
+                                         alt.Tooltip("note:N", title="Note")])
+    return alt.layer(lines, points).properties(
+        width="container", height=CHART_HEIGHT, description="",
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+# Room around the bars for labels: a static SVG measures text in vl-convert's font, and a reader's
+# wider system font would otherwise run past the edge.
+_LABEL_ROOM = {"left": 24, "top": 5, "right": 72, "bottom": 5}
+
+
+def _team_bar_layers(alt: Any) -> Any:
+    """A cycle's score by team: one bar each, coloured by grade, on a 0–1 scale."""
+    y = alt.Y("team:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    x = alt.X("score:Q", title="Score", scale=alt.Scale(domain=[0, 1], nice=False),
+              axis=alt.Axis(format=".1f", tickCount=5))
+    bars = alt.Chart(alt.NamedData(name="teams")).mark_bar(height={"band": 0.7}).encode(
+        x=x, y=y, color=alt.Color("grade:N", legend=None, scale=alt.Scale(domain=list(GRADES),
+                                                                          range=list(GRADE_COLOURS))),
+        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("score:Q", title="Score", format=".2f"),
+                 alt.Tooltip("note:N", title="Note")])
+    labels = alt.Chart(alt.NamedData(name="teams")).mark_text(
+        align="left", dx=4, color=NEUTRAL, fontSize=11, aria=False).encode(x=x, y=y, text="label:N")
+    return alt.layer(bars, labels).properties(width="container", height={"step": 26}, description="",
+                                              padding=_LABEL_ROOM,
+                                              autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+def _grade_layers(alt: Any) -> Any:
+    """The distribution of grades: per commitment, how many objectives ended green, yellow and red."""
+    bars = alt.Chart(alt.NamedData(name="grades")).mark_bar(height={"band": 0.7}).encode(
+        y=alt.Y("commitment:N", title=None, sort=None),
+        x=alt.X("count:Q", title="Objectives", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("grade:N", title="Grade", sort=None,
+                        scale=alt.Scale(domain=list(GRADES), range=list(GRADE_COLOURS)),
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          labelExpr="upper(slice(datum.label, 0, 1)) + slice(datum.label, 1)")),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("commitment:N", title="Commitment"), alt.Tooltip("label:N", title="Grade"),
+                 alt.Tooltip("count:Q", title="Objectives")])
+    return alt.layer(bars).properties(width="container", height={"step": 30}, description="", padding=_LABEL_ROOM,
+                                      autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
 # ISO days parse as UTC midnight in browsers: UTC scales and UTC time units keep them on their day
 # in every time zone (local time would show 2026-10-07 as Oct 6 west of Greenwich).
 _DAY = "utcyearmonthdate(date):T"
 _PLACEHOLDER_DAY = {"year": 2000, "month": 1, "date": 1, "utc": True}
-_BUILDERS = {"objective": _objective_layers, "kpi": _kpi_layers, "sparkline": _sparkline_layers}
+_BUILDERS = {"objective": _objective_layers, "kpi": _kpi_layers, "sparkline": _sparkline_layers,
+             "history": _history_layers, "teams": _team_bar_layers, "grades": _grade_layers}
 
 
 def _templates_key() -> str:
@@ -174,7 +239,8 @@ def _fill(kind: str, description: str, datasets: dict[str, list[dict[str, Any]]]
     template = _templates()[kind]
     spec = dict(template)
     spec["description"] = description
-    spec["layer"] = [layer for layer in template["layer"] if layer["data"]["name"] in datasets]
+    shared = template.get("data", {})  # Altair moves a dataset every layer reads to the top
+    spec["layer"] = [layer for layer in template["layer"] if layer.get("data", shared).get("name") in datasets]
     spec["datasets"] = datasets
     return spec
 
@@ -366,6 +432,93 @@ def _nice_step(raw: float) -> float:
         if raw <= factor * magnitude:
             return factor * magnitude
     return 10 * magnitude
+
+
+# -- scores across cycles, and a cycle's review ------------------------------------------------------
+
+ALL_OBJECTIVES = "All objectives"
+HISTORY_DEPTH = 1  # the archive chart draws the top teams and their departments; its table lists every team
+
+
+def _cycle_note(cycle: ScoredCycle, reviewed: bool, as_of: dt.date) -> str:
+    if cycle.state == "running":
+        return f"running, as of {as_of.isoformat()}"
+    return "includes reviewed scores" if reviewed else ""
+
+
+def history_chart(cycles: list[ScoredCycle], teams: list[ScoredTeam], overall: bool, as_of: dt.date) -> dict | None:
+    """Vega-Lite spec of cycle scores over time: each team's own objectives, and all objectives
+    (``overall``) as a dashed grey reference, cycles in start order; None when nothing has a score."""
+    drawn = [team for team in teams if team.history]
+    labels = _unique([ALL_OBJECTIVES, *(team.name for team in drawn)])[1:]  # no team takes the reference's name
+    rows: list[dict[str, Any]] = [
+        {"series": label, "cycle": entry.cycle.name, "score": entry.score,
+         "note": _cycle_note(entry.cycle, entry.reviewed, as_of)}
+        for label, team in zip(labels, drawn, strict=True) for entry in team.history]
+    names = list(labels)
+    if overall and any(cycle.score is not None for cycle in cycles):
+        rows += [{"series": ALL_OBJECTIVES, "cycle": cycle.name, "score": cycle.score,
+                  "note": _cycle_note(cycle, cycle.reviewed, as_of)} for cycle in cycles if cycle.score is not None]
+        names.append(ALL_OBJECTIVES)  # last, so it is drawn over the teams' lines
+    if not rows:
+        return None
+    shown = {row["cycle"] for row in rows}
+    order = [cycle.name for cycle in cycles if cycle.name in shown]
+    latest = {row["series"]: row for row in rows}  # rows run in cycle order within each series
+    description = (f"Line chart of cycle scores over {len(order)} cycle{'' if len(order) == 1 else 's'}, "
+                   f"{order[0]} to {order[-1]}, for {', '.join(names)}. Latest: "
+                   + "; ".join(f"{name} {latest[name]['score']:.2f} in {latest[name]['cycle']}" for name in names) + ".")
+    spec = _fill("history", description, {"scores": rows})
+    colours = {"domain": names, "range": [NEUTRAL if name == ALL_OBJECTIVES else PALETTE[i % len(PALETTE)]
+                                          for i, name in enumerate(names)]}
+    spec["layer"] = [_put(_put(layer, ("encoding", "color", "scale"), colours), ("encoding", "x", "scale", "domain"),
+                          order) for layer in spec["layer"]]
+    return spec
+
+
+def team_scores_chart(cycle: ScoredCycle, teams: list[ScoredTeam]) -> dict | None:
+    """Vega-Lite spec of a cycle's score for all objectives and for each team that has objectives in
+    it, as bars coloured by grade."""
+    rows: list[dict[str, Any]] = []
+    if cycle.score is not None and cycle.grade is not None:
+        rows.append({"team": ALL_OBJECTIVES, "score": cycle.score, "grade": cycle.grade,
+                     "label": _bar_label(cycle.score, cycle.reviewed),
+                     "note": "includes reviewed scores" if cycle.reviewed else ""})
+    for team in teams:
+        for entry in team.history:
+            if entry.cycle.id == cycle.id:
+                rows.append({"team": team.name, "score": entry.score, "grade": entry.grade,
+                             "label": _bar_label(entry.score, entry.reviewed),
+                             "note": "includes reviewed scores" if entry.reviewed else ""})
+    if not rows:
+        return None
+    for row, name in zip(rows, _unique(row["team"] for row in rows), strict=True):
+        row["team"] = name
+    description = (f"Bar chart of the scores of {cycle.name} by team: "
+                   + "; ".join(f"{row['team']} {row['score']:.2f} ({row['grade']})" for row in rows) + ".")
+    return _fill("teams", description, {"teams": rows})
+
+
+def _bar_label(score: float, reviewed: bool) -> str:
+    return f"{score:.2f}{' reviewed' if reviewed else ''}"
+
+
+def grades_chart(cycle: ScoredCycle, counts: ReviewCounts) -> dict | None:
+    """Vega-Lite spec of how many objectives ended green, yellow and red, per commitment."""
+    rows: list[dict[str, Any]] = []
+    for commitment, grades in counts.grades_by_commitment.items():
+        for rank, grade in enumerate(GRADES):
+            if grades[grade]:
+                rows.append({"commitment": commitment.capitalize(), "grade": grade, "label": grade.capitalize(),
+                             "count": grades[grade], "rank": rank})
+    if not rows:
+        return None
+    description = (f"Stacked bar chart of the grades of {cycle.name}'s {counts.objectives} "
+                   "objectives: " + "; ".join(
+                       f"{commitment} " + ", ".join(f"{grades[g]} {g}" for g in GRADES)
+                       for commitment, grades in counts.grades_by_commitment.items()
+                       if sum(grades.values())) + ".")
+    return _fill("grades", description, {"grades": rows})
 
 
 # -- JSON for <script type="application/json"> ----------------------------------------------------

@@ -12,7 +12,20 @@ import hashlib
 
 from ..model.content import KPI, Objective, Page
 from ..model.scoring import ScoredSite
-from .jobs import FRAME, GUIDES, SiteView, c_key, d_key, k_key, o_key, os_key, t_key
+from .jobs import (
+    FRAME,
+    GUIDES,
+    TEAMS,
+    SiteView,
+    c_key,
+    d_key,
+    k_key,
+    next_key,
+    o_key,
+    os_key,
+    previous_key,
+    t_key,
+)
 
 
 def digest(*parts: str) -> str:
@@ -55,7 +68,16 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
                                 links(objective), *read)
         fp[os_key(oid)] = digest("os", oid, objective.title, objective.owner or "", objective.commitment, objective.url,
                                  objective.cycle, team_of(objective.team), repr((score.score, score.grade, score.expected,
-                                                                          score.pace, score.confidence)))
+                                                                          score.pace, score.confidence,
+                                                                          score.final_score)))
+    # An objective named as another's follow-up (or predecessor): the pair and the role are part of
+    # what a page shows.
+    for oid, linked in scored.next_of.items():
+        fp[next_key(oid, linked.id)] = digest("next", oid, fp[os_key(linked.id)])
+    for oid, linked in scored.previous_of.items():
+        fp[previous_key(oid, linked.id)] = digest("previous", oid, fp[os_key(linked.id)])
+    fp[TEAMS] = digest("teams", *(f"{team!r}@{scored.teams[tid].depth}" for tid, team in site.teams.items()),
+                       *scored.teams)
     for kid, status in scored.kpis.items():
         readers = [f"{ref}@{site.objectives[ref.partition('#')[0]].cycle}" for ref in status.read_by]
         fp[k_key(kid)] = digest("k", kid, status.kpi.source, kpi_sources[kid], as_of, team_of(status.kpi.team), now,

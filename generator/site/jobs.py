@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..model.content import Objective, Page
+from ..model.review import CycleReview, ObjectiveReview, TeamReview, review_counts, review_cycle
 from ..model.scoring import (
     ScoredCycle,
     ScoredKPI,
@@ -31,6 +32,7 @@ from .markup import Rendered, relative_url, render_body, url_path
 
 FRAME = "frame"  # what every HTML page shows: site title, navigation, the as-of date, chart mode
 GUIDES = "guides"  # the list of guide pages, in the guide navigation
+TEAMS = "teams"  # every team's name, parent and place in the tree: pages that list teams in order
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,17 @@ def o_key(objective_id: str) -> str:
 def os_key(objective_id: str) -> str:
     """An objective as a line of a list: title, owner, team, commitment and figures."""
     return f"os:{objective_id}"
+
+
+def next_key(objective_id: str, follow_up_id: str) -> str:
+    """An objective shown as the follow-up of another: which two, and which way, is part of what a
+    page shows (a link written in one file moves between objectives whose files did not change)."""
+    return f"next:{objective_id}>{os_key(follow_up_id)}"
+
+
+def previous_key(objective_id: str, previous_id: str) -> str:
+    """An objective shown as the one another follows up."""
+    return f"previous:{objective_id}>{os_key(previous_id)}"
 
 
 def k_key(kpi_id: str) -> str:
@@ -91,6 +104,10 @@ class SiteView:
     def body(self, item: Objective | Page | Any, url: str) -> Rendered:
         """An item's Markdown body as HTML, its links pointing at pages of the site."""
         return render_body(item.compiled, url, self.paths)
+
+    def retrospective(self, objective: Objective, url: str) -> Rendered | None:
+        """An objective's retrospective as HTML on the page at ``url``; None when it has none."""
+        return render_body(objective.retro, url, self.paths) if objective.retrospective else None
 
     def chart(self, key: str) -> Markup | None:
         """A chart as markup: inline SVG (drawn beforehand) or a Vega-Lite spec for the browser."""
@@ -139,13 +156,27 @@ class Section:
 
 
 def chart_spec(scored: ScoredSite, key: str) -> dict | None:
-    """The Vega-Lite spec of a chart key: 'objective:ID', 'kpi:ID' or 'spark:ID'."""
+    """The Vega-Lite spec of a chart key: 'objective:ID', 'kpi:ID', 'spark:ID', 'history:' (the
+    archive), 'history:TEAM', 'teams:CYCLE' or 'grades:CYCLE'."""
     kind, _, item = key.partition(":")
     if kind == "objective":
         return charts.objective_chart(scored.objectives[item], scored.as_of)
     if kind == "kpi":
         return charts.kpi_chart(scored.kpis[item])
+    if kind == "history":
+        teams = [scored.teams[item]] if item else history_teams(scored)
+        return charts.history_chart(list(scored.cycles.values()), teams, True, scored.as_of)
+    if kind == "teams":
+        return charts.team_scores_chart(scored.cycles[item], list(scored.teams.values()))
+    if kind == "grades":
+        return charts.grades_chart(scored.cycles[item], review_counts(scored.cycles[item]))
     return charts.sparkline(scored.kpis[item])
+
+
+def history_teams(scored: ScoredSite) -> list[ScoredTeam]:
+    """The teams the archive's chart draws: the top teams and their departments (a line for every team
+    of a large company would be unreadable; the archive's table lists them all)."""
+    return [team for team in scored.teams.values() if team.depth <= charts.HISTORY_DEPTH and team.history]
 
 
 def by_team(view: SiteView, items: list[Any]) -> list[tuple[ScoredTeam | None, list[Any]]]:
@@ -188,14 +219,20 @@ def objective_jobs(view: SiteView) -> Iterator[Job]:
         objective = score.objective
         parent = scored.objectives.get(objective.aligns_to or "")
         children = scored.children.get(objective.id, ())
+        follow_up, before = scored.next_of.get(objective.id), scored.previous_of.get(objective.id)
         inputs = (FRAME, o_key(objective.id), *([os_key(parent.id)] if parent else []),
-                  *(os_key(child.id) for child in children))
+                  *(os_key(child.id) for child in children),
+                  *([next_key(objective.id, follow_up.id)] if follow_up else []),
+                  *([previous_key(objective.id, before.id)] if before else []))
 
         def context(score: ScoredObjective = score, parent: ScoredObjective | None = parent,
-                    children: tuple[ScoredObjective, ...] = children) -> dict[str, Any]:
+                    children: tuple[ScoredObjective, ...] = children, follow_up: ScoredObjective | None = follow_up,
+                    before: ScoredObjective | None = before) -> dict[str, Any]:
             url = score.objective.url
             return {"o": score, "parent": parent, "children": children, "title": score.objective.title,
-                    "body": view.body(score.objective, url), "chart": view.chart(f"objective:{score.id}")}
+                    "body": view.body(score.objective, url), "chart": view.chart(f"objective:{score.id}"),
+                    "next": follow_up, "previous": before,
+                    "retrospective": view.retrospective(score.objective, url)}
 
         yield Job(objective.url + "index.html", inputs, "objective.html", context,
                   charts=(f"objective:{objective.id}",))
@@ -240,13 +277,15 @@ def team_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     for team in scored.teams.values():
         inputs = (FRAME, t_key(team.id), *(os_key(o.id) for o in team.current), *(os_key(o.id) for o in team.past),
-                  *(k_key(k.id) for k in team.kpis))
+                  *(k_key(k.id) for k in team.kpis), *(c_key(c) for c in scored.cycles))
 
         def context(team: ScoredTeam = team) -> dict[str, Any]:
             return {"team": team, "current_cycle": scored.current, "past": list(reversed(team.past)),
-                    "title": team.name}
+                    "title": team.name,
+                    "history_chart": view.chart(f"history:{team.id}") if team.history else None}
 
-        yield Job(team.url + "index.html", inputs, "team.html", context)
+        yield Job(team.url + "index.html", inputs, "team.html", context,
+                  charts=(f"history:{team.id}",) if team.history else ())
 
 
 @dataclass(frozen=True)
@@ -299,8 +338,20 @@ def alignment_jobs(view: SiteView) -> Iterator[Job]:
 
 def cycles_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
-    yield Job("cycles/index.html", (FRAME, *(c_key(c) for c in scored.cycles)), "cycles.html",
-              lambda: {"cycles": list(reversed(list(scored.cycles.values()))), "title": "Cycle archive"})
+
+    def context() -> dict[str, Any]:
+        ordered = list(scored.cycles.values())
+        columns = [c for c in ordered if c.score is not None]
+        history = []  # a row per team: its score in each cycle of the table (None where it had no objective)
+        for team in scored.teams.values():
+            if team.history:
+                entries = {entry.cycle.id: entry for entry in team.history}
+                history.append((team, [entries.get(c.id) for c in columns]))
+        return {"cycles": list(reversed(ordered)), "title": "Cycle archive", "history_chart": view.chart("history:"),
+                "scored_cycles": columns, "history": history}
+
+    yield Job("cycles/index.html", (FRAME, TEAMS, *(c_key(c) for c in scored.cycles)), "cycles.html", context,
+              charts=("history:",))
 
 
 def cycle_jobs(view: SiteView) -> Iterator[Job]:
@@ -311,6 +362,42 @@ def cycle_jobs(view: SiteView) -> Iterator[Job]:
             return {"cycle": cycle, "title": cycle.name}
 
         yield Job(cycle.url + "index.html", inputs, "cycle.html", context)
+
+
+def review_url(cycle: ScoredCycle) -> str:
+    return f"{cycle.url}review/"
+
+
+def review_jobs(view: SiteView) -> Iterator[Job]:
+    """``cycles/<id>/review/`` for every cycle that has started: the final review once it has ended,
+    an interim one while it runs."""
+    scored = view.scored
+    for cycle in scored.cycles.values():
+        if cycle.state == "upcoming":
+            continue
+        linked = {key(o.id, other.id) for o in cycle.objectives
+                  for key, other in ((next_key, scored.next_of.get(o.id)), (previous_key, scored.previous_of.get(o.id)))
+                  if other is not None}
+        inputs = (FRAME, TEAMS, c_key(cycle.id), *(o_key(o.id) for o in cycle.objectives), *sorted(linked),
+                  *(k_key(k) for k in scored.kpis))
+        url = review_url(cycle)
+
+        def context(cycle: ScoredCycle = cycle, url: str = url) -> dict[str, Any]:
+            review = review_cycle(scored, cycle.id)
+            return {**review_context(review, lambda objective: view.retrospective(objective, url)), "standalone": False,
+                    "title": f"{cycle.name} review", "grades_chart": view.chart(f"grades:{cycle.id}"),
+                    "teams_chart": view.chart(f"teams:{cycle.id}")}
+
+        yield Job(url + "index.html", inputs, "review.html", context,
+                  charts=(f"grades:{cycle.id}", f"teams:{cycle.id}"))
+
+
+def review_context(review: CycleReview, retrospective: Callable[[Objective], Rendered | None]) -> dict[str, Any]:
+    """What the review's templates read (the site's page and ``okr-pages report``): the review, and each
+    team's objectives with their retrospectives as HTML."""
+    rows: list[tuple[TeamReview, list[tuple[ObjectiveReview, Rendered | None]]]] = [
+        (team, [(row, retrospective(row.objective.objective)) for row in team.objectives]) for team in review.teams]
+    return {"review": review, "cycle": review.cycle, "rows": rows}
 
 
 def doc_jobs(view: SiteView) -> Iterator[Job]:
@@ -367,7 +454,7 @@ def api_jobs(view: SiteView) -> Iterator[Job]:
 
 PAGE_KINDS: tuple[Callable[[SiteView], Iterator[Job]], ...] = (
     home_jobs, dashboard_jobs, teams_jobs, alignment_jobs, cycles_jobs, search_jobs, not_found_jobs,
-    feed_jobs, api_jobs, objective_jobs, kpi_jobs, team_jobs, cycle_jobs, doc_jobs,
+    feed_jobs, api_jobs, objective_jobs, kpi_jobs, team_jobs, cycle_jobs, review_jobs, doc_jobs,
 )
 
 

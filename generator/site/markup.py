@@ -32,6 +32,8 @@ def render_body(body: Body, page_url: str, paths: dict[str, str]) -> Rendered:
         site_path = paths.get(link.target)
         if site_path is None:
             return _attribute(link.href)
+        if site_path.startswith(("#", "data:")):  # a place in this document, or an inlined image (the report)
+            return _attribute(site_path)
         return _attribute(relative_url(page_url, site_path) + (f"#{link.fragment}" if link.fragment else ""))
 
     return Rendered(_SLOT.sub(fill, body.html), body.toc)

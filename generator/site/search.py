@@ -21,7 +21,7 @@ def search_index(scored: ScoredSite) -> bytes:
         krs = " ".join(kr.title for kr in o.key_results)
         team = score.team.name if score.team else ""
         docs.append({"t": o.title, "u": url_path(o.url), "k": "Objective", "s": f"{o.cycle} · {team} · {o.owner or ''}",
-                     "x": f"{krs} {o.owner or ''} {o.id} {_plain(o.body)}"})
+                     "x": f"{krs} {o.owner or ''} {o.id} {_plain(o.body)} {_plain(o.retrospective or '')}"})
     for status in scored.kpis.values():
         k = status.kpi
         docs.append({"t": k.title, "u": url_path(k.url), "k": "KPI", "s": status.team.name if status.team else "",

@@ -36,6 +36,8 @@ LABELS = {
     "aspirational": "Aspirational", "committed": "Committed", "up": "Higher is better",
     "down": "Lower is better", "numeric": "Numeric", "milestone": "Milestones", "binary": "Done / not done",
     "upcoming": "Upcoming", "running": "Running", "ended": "Ended",
+    "met": "Met", "below": "Below the sweet spot", "sweet_spot": "In the sweet spot",
+    "above": "Above the sweet spot", "improved": "Improved", "worsened": "Worsened", "unchanged": "Unchanged",
 }
 
 

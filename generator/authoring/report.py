@@ -1,0 +1,221 @@
+"""``okr-pages report CYCLE``: a cycle's review (SPEC §10) as one self-contained HTML file, or a PDF.
+
+The file holds everything it shows, to be mailed or archived: the theme's style sheet inline,
+charts as inline SVG (drawn by vl-convert in spawned workers, like ``charts: svg``), images of
+retrospectives as data URIs, and a Content-Security-Policy that forbids every request, so it reads
+the same offline, years later. ``--pdf`` prints that same HTML with WeasyPrint (the optional extra
+``okr-pages[pdf]``); the PDF's dates are the as-of date, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+import mimetypes
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..diagnostics import OkrPagesError, did_you_mean
+from ..model.content import Objective
+from ..model.review import review_cycle
+from ..model.scoring import ScoredSite
+from ..output import write_file
+from ..pipeline import Checked, check_site
+from ..site import charts, vega
+from ..site.jobs import chart_spec, review_context
+from ..site.markup import Rendered, render_body
+from ..site.templates import make_environment
+from ..site.themes import load_theme
+
+PDF_EXTRA = "pip install 'okr-pages[pdf]'"
+# What WeasyPrint's wheels need from the system on Debian and Ubuntu (Pango, HarfBuzz, fonts).
+PDF_SYSTEM = ("apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 "
+              "libfontconfig1 fonts-dejavu-core")
+PAPER = {"a4": "A4", "letter": "letter"}
+MAX_IMAGE = 5_000_000  # bytes of one image inlined into a report
+
+
+class ReportError(OkrPagesError):
+    """A report that cannot be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """What was written."""
+
+    path: Path
+    cycle: str
+    kind: str  # html | pdf
+    size: int
+    pages: int | None = None  # a PDF's pages
+
+
+def default_out(cycle_id: str, pdf: bool) -> Path:
+    """``<cycle>-review.html`` (or ``.pdf``) in the current folder."""
+    return Path(f"{cycle_id}-review.{'pdf' if pdf else 'html'}")
+
+
+def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = None, pdf: bool = False,
+           paper: str = "a4") -> Report:
+    """Write the review of ``cycle_id`` as one HTML file (or a PDF); raises ReportError when refused."""
+    weasyprint = load_weasyprint() if pdf else None  # before any work: say at once what is missing
+    checked = check_site(site_dir, as_of)
+    if checked.diagnostics.errors:
+        first = checked.diagnostics.sorted()[0]
+        errors = len(checked.diagnostics.errors)
+        raise ReportError(f"the site has {errors} error(s), e.g. {first.text()} "
+                          "(run okr-pages check and fix them; nothing was written)")
+    scored = checked.scored
+    cycle = scored.cycles.get(cycle_id)
+    if cycle is None:
+        hint = did_you_mean(cycle_id, scored.cycles) or (
+            f"known cycles: {', '.join(scored.cycles)}" if scored.cycles else "this site has no cycles yet")
+        raise ReportError(f"unknown cycle '{cycle_id}' ({hint})")
+    if cycle.state == "upcoming":
+        raise ReportError(f"cycle {cycle_id} has not started (it starts on {cycle.cycle.start}): nothing to review "
+                          "yet (pass --as-of with a later date to preview it)")
+    html = report_html(checked, site_dir, cycle_id)
+    target = out or default_out(cycle_id, pdf)
+    pages = None
+    if weasyprint is not None:
+        data, pages = print_pdf(weasyprint, html, paper, f"{scored.site.config.title} · {cycle.name} review")
+    else:
+        data = html.encode("utf-8")
+    try:
+        if target.parent != Path():
+            target.parent.mkdir(parents=True, exist_ok=True)
+        write_file(target, data)
+    except OSError as exc:
+        raise ReportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    return Report(target, cycle_id, "pdf" if pdf else "html", len(data), pages)
+
+
+def report_html(checked: Checked, site_dir: Path, cycle_id: str) -> str:
+    """The review of one cycle as a self-contained HTML document."""
+    scored = checked.scored
+    theme = load_theme(site_dir)
+    env = make_environment(theme)
+    review = review_cycle(scored, cycle_id)
+    drawn = _svg_charts(scored, [f"grades:{cycle_id}", f"teams:{cycle_id}"])
+    paths = _report_paths(scored, site_dir, cycle_id)
+
+    def retrospective(objective: Objective) -> Rendered | None:
+        if not objective.retrospective:
+            return None
+        rendered = render_body(objective.retro, "", paths)
+        return Rendered(_OUTSIDE_LINK.sub(r"\1", rendered.html), rendered.toc)
+
+    context: dict[str, Any] = {
+        **review_context(review, retrospective),
+        "standalone": True, "config": scored.site.config, "as_of": scored.as_of, "link": lambda target: "",
+        "css": _inline_css(theme.static.get("assets/style.css")),
+        "grades_chart": drawn.get(f"grades:{cycle_id}"), "teams_chart": drawn.get(f"teams:{cycle_id}"),
+    }
+    return env.get_template("report.html").render(context)
+
+
+def _svg_charts(scored: ScoredSite, keys: list[str]) -> dict[str, Markup]:
+    specs = {key: spec for key in keys if (spec := chart_spec(scored, key)) is not None}
+    names = list(specs)
+    svgs = vega.render_svgs([specs[key] for key in names], [f"c{charts.short_id(key)}-" for key in names])
+    return {key: Markup(svg) for key, svg in zip(names, svgs, strict=True)}
+
+
+def _inline_css(entry: Any) -> Markup:
+    if entry is None:
+        return Markup("")
+    try:
+        text = Path(entry.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"cannot read the theme's style sheet {entry.path}: {exc}") from exc
+    return Markup(text.replace("</", "<\\/"))  # nothing in a style sheet may close the <style> element
+
+
+# A link the file cannot follow (to another page of the site): its text stays, the link goes.
+_OUTSIDE_LINK = re.compile(r'<a href="(?!#|https?:|mailto:)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def _report_paths(scored: ScoredSite, site_dir: Path, cycle_id: str) -> dict[str, str]:
+    """Where links in retrospectives point inside the file: objectives and KPIs of this review become
+    anchors, images become data URIs; other links are dropped (their text stays)."""
+    config = scored.site.config
+    prefix = config.content_dir.strip("/") + "/"
+    paths = {score.objective.source.removeprefix(prefix): f"#o-{score.id}"
+             for score in scored.cycles[cycle_id].objectives}
+    paths.update({status.kpi.source.removeprefix(prefix): f"#k-{status.id}" for status in scored.kpis.values()})
+    files = set(scored.site.files)
+    for score in scored.cycles[cycle_id].objectives:
+        for link in score.objective.retro.links:
+            if link.image and link.target in files and link.target not in paths:
+                uri = _data_uri(site_dir / config.content_dir / link.target)
+                if uri:
+                    paths[link.target] = uri
+    return paths
+
+
+def _data_uri(path: Path) -> str | None:
+    kind = mimetypes.guess_type(path.name)[0]
+    try:
+        if kind is None or not kind.startswith("image/") or path.stat().st_size > MAX_IMAGE:
+            return None
+        return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    except OSError:
+        return None
+
+
+# -- PDF ------------------------------------------------------------------------------------------
+
+def load_weasyprint() -> Any:
+    """The weasyprint module, or a ReportError that says exactly what to install."""
+    try:
+        import weasyprint
+    except ImportError:
+        raise ReportError(f"--pdf needs WeasyPrint, which is not installed: {PDF_EXTRA} "
+                          f"(on Debian or Ubuntu it also needs: {PDF_SYSTEM})") from None
+    except OSError as exc:  # the Python package is there, but Pango or HarfBuzz is not
+        raise ReportError(f"--pdf: WeasyPrint cannot load a system library ({exc}); on Debian or Ubuntu: "
+                          f"{PDF_SYSTEM}") from None
+    return weasyprint
+
+
+def print_pdf(weasyprint: Any, html: str, paper: str, label: str = "") -> tuple[bytes, int]:
+    """The HTML printed to PDF: nothing fetched but data: URIs, dates from the document's as-of date,
+    each page footed with ``label`` and its number."""
+    fetcher = weasyprint.urls.URLFetcher(allowed_protocols=("data",))
+    footer = "font: 8pt sans-serif; color: #555;"
+    page = weasyprint.CSS(string=(
+        f"@page {{ size: {PAPER[paper]}; @bottom-left {{ content: {_css_string(label)}; {footer} }} "
+        f"@bottom-right {{ content: counter(page) ' / ' counter(pages); {footer} }} }}"), url_fetcher=fetcher)
+    quiet: Callable[[], None] = _quiet_weasyprint()
+    try:
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher, media_type="print").render(stylesheets=[page])
+        data = document.write_pdf()
+    finally:
+        quiet()
+    return data, len(document.pages)
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal: quotes, backslashes and line ends escaped."""
+    escaped = "".join(c if c.isprintable() and c not in "\\\"" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
+def _quiet_weasyprint() -> Callable[[], None]:
+    """WeasyPrint logs a warning for each CSS property it does not support (the site's style sheet is
+    written for browsers); keep them out of the command's output. Returns the undo."""
+    logger = logging.getLogger("weasyprint")
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.ERROR)
+    logger.propagate = False
+
+    def undo() -> None:
+        logger.setLevel(level)
+        logger.propagate = propagate
+    return undo
