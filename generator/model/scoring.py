@@ -11,7 +11,7 @@ import bisect
 import calendar
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .content import (
     KPI,
@@ -26,6 +26,7 @@ from .content import (
     Site,
     Team,
 )
+from .people import Person, ScoredPerson, group_people, maybe_person
 
 BOUNDARY_DIGITS = 9  # compare with bands and pace limits after rounding off float noise (0.35 - 0.5)
 FLAT_SHARE = 0.02  # a trend whose fitted change is under 2% of the mean level is flat
@@ -43,8 +44,11 @@ class ScoredKR:
     confidence: Number | None
     no_data: bool
     checkins: tuple[CheckIn, ...]  # those dated on or before as_of
-    progress: tuple[tuple[dt.date, float], ...] = ()  # score over time, for the progress chart
+    progress: tuple[tuple[dt.date, float], ...] = ()  # score at each dated value, for the progress chart
     kpi: KPI | None = None  # the KPI it reads
+    last_update: dt.date | None = None  # of its latest check-in (or KPI point it reads); None: no update yet
+    overdue: bool = False  # SPEC §9: in a running cycle, not updated for longer than checkin_every days
+    owner: Person | None = None  # its own owner, else the objective's
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,9 @@ class ScoredObjective:
     key_results: tuple[ScoredKR, ...]
     cycle: Cycle | None = None
     team: Team | None = None
+    owner: Person | None = None
+    checkin_every: int = 14  # days: its own checkin_every, else the config's
+    overdue: tuple[ScoredKR, ...] = ()  # its overdue key results
 
     @property
     def id(self) -> str:
@@ -84,6 +91,7 @@ class ScoredKPI:
     signal: bool
     signal_reason: str | None = None  # unhealthy | worsening, when it is a signal
     team: Team | None = None
+    owner: Person | None = None
 
     @property
     def id(self) -> str:
@@ -131,6 +139,7 @@ class ScoredTeam:
     kpis: tuple[ScoredKPI, ...]
     parent: Team | None = None
     subteams: tuple[Team, ...] = ()
+    lead: Person | None = None
 
     @property
     def id(self) -> str:
@@ -158,6 +167,7 @@ class ScoredSite:
     kpis: dict[str, ScoredKPI]  # ordered by id
     signals: tuple[ScoredKPI, ...]
     children: dict[str, tuple[ScoredObjective, ...]]  # objective id → the objectives aligned to it
+    people: dict[str, ScoredPerson] = field(default_factory=dict)  # by slug, ordered by name (SPEC §9)
 
     @property
     def current_cycle(self) -> str | None:
@@ -194,18 +204,22 @@ def kpi_baseline(kpi: KPI, cycle: Cycle, as_of: dt.date) -> Number | None:
     return before[-1].value if before else None
 
 
-def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date) -> ScoredKR:
-    """A KR's score, 0–1, with the figures it came from."""
+def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date,
+                     checkin_every: int | None = None, owner: Person | None = None) -> ScoredKR:
+    """A KR's score, 0–1, with the figures it came from, its last update and, given the rhythm
+    ``checkin_every`` (days), whether it is overdue."""
     checkins = kr.checkins  # sorted by date: usually all of them are on or before as_of
     if checkins and checkins[-1].date > as_of:
         checkins = tuple(c for c in checkins if c.date <= as_of)
     confidence = next((c.confidence for c in reversed(checkins) if c.confidence is not None), None)
+    last_update = checkins[-1].date if checkins else None
     if kr.type == "milestone":
         score = weighted_mean([(1.0 if m.done else 0.0, m.weight) for m in kr.milestones]) or 0.0
-        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
+        # Milestones and yes/no KRs have no dated value: nothing to plot, no check-in to miss.
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, (), None, last_update, False, owner)
     if kr.type == "binary":
         score = 1.0 if kr.done else 0.0
-        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, (), None, last_update, False, owner)
     kpi = kpis.get(kr.kpi) if kr.kpi else None
     baseline = kr.baseline
     if baseline is None and kpi is not None and cycle is not None:
@@ -216,8 +230,7 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
     if history:
         current = history[-1][1]
     elif kr.current is not None:
-        current = kr.current
-        history = [(min(as_of, cycle.end), current)] if cycle else []
+        current = kr.current  # undated: no point on the chart, no last update
     else:
         inside: tuple[Point, ...] = ()
         if kpi is not None and cycle is not None:
@@ -226,20 +239,24 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         current = inside[-1].value if inside else baseline
         no_data = not inside
         history = [(p.date, p.value) for p in inside]
+        if inside:
+            last_update = inside[-1].date
     if baseline is None or current is None or kr.target is None or kr.target == baseline:
-        return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi)
+        return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi, last_update=last_update,
+                        owner=owner)
     span = kr.target - baseline
     # clamp((value - baseline) / span) to 0–1, written out: this runs for every check-in of every KR
     progress = [(date, max(0.0, min(1.0, (value - baseline) / span))) for date, value in history]
-    if cycle and all(date != cycle.start for date, _ in history):
-        progress.insert(0, (cycle.start, 0.0))
+    if progress and cycle and progress[0][0] != cycle.start:
+        progress.insert(0, (cycle.start, 0.0))  # the baseline is the value at the cycle's start
     score = max(0.0, min(1.0, (current - baseline) / span))
-    return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi)
-
-
-def _final_point(score: float, cycle: Cycle | None, as_of: dt.date) -> tuple[tuple[dt.date, float], ...]:
-    """Milestone and yes/no KRs have no history: one point, their score today."""
-    return ((min(as_of, cycle.end), score),) if cycle else ()
+    # Only KRs that take check-ins can miss one: a KR reading a KPI follows the KPI's cadence (and
+    # shows as stale with it); one at its target needs no more.
+    overdue = (checkin_every is not None and kpi is None and kr.kpi is None and score < 1.0 and cycle is not None
+               and cycle.start <= as_of <= cycle.end
+               and (as_of - (last_update or cycle.start)).days > checkin_every)
+    return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi,
+                    last_update, overdue, owner)
 
 
 def grade(score: float, bands: Bands) -> str:
@@ -277,7 +294,10 @@ def pace(score: float, cycle: Cycle | None, committed: bool, as_of: dt.date, lim
 def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredObjective:
     """An objective's score: the weighted mean of its key results' scores."""
     cycle = site.cycles.get(objective.cycle)
-    krs = tuple(score_key_result(kr, cycle, site.kpis, as_of) for kr in objective.key_results)
+    every = objective.checkin_every or site.config.checkin_every
+    owner = maybe_person(objective.owner)
+    krs = tuple(score_key_result(kr, cycle, site.kpis, as_of, every, maybe_person(kr.owner) or owner)
+                for kr in objective.key_results)
     weights = [kr.weight for kr in objective.key_results]
     score = weighted_mean([(s.score, w) for s, w in zip(krs, weights)]) or 0.0
     confidence = weighted_mean([(s.confidence, w) for s, w in zip(krs, weights) if s.confidence is not None])
@@ -291,6 +311,9 @@ def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredO
         key_results=krs,
         cycle=cycle,
         team=site.teams.get(objective.team) if objective.team else None,
+        owner=owner,
+        checkin_every=every,
+        overdue=tuple(kr for kr in krs if kr.overdue),
     )
 
 
@@ -418,12 +441,14 @@ def score_kpis(site: Site, as_of: dt.date, now: str | None) -> dict[str, ScoredK
                 reason = "worsening"
         kpis[kid] = ScoredKPI(kpi, series, latest, state, trend(series, kpi.direction),
                               stale(latest, kpi.cadence, as_of), tuple(readers.get(kid, ())),
-                              reason is not None, reason, site.teams.get(kpi.team) if kpi.team else None)
+                              reason is not None, reason, site.teams.get(kpi.team) if kpi.team else None,
+                              maybe_person(kpi.owner))
     return kpis
 
 
-def score_site(site: Site, as_of: dt.date) -> ScoredSite:
-    """Every figure of SPEC §3 for the whole site as of one date, grouped once."""
+def score_site(site: Site, as_of: dt.date, people: bool = True) -> ScoredSite:
+    """Every figure of SPEC §3 for the whole site as of one date, grouped once; with ``people``,
+    everyone's holdings too (SPEC §9)."""
     objectives = {oid: score_objective(o, site, as_of) for oid, o in site.objectives.items()}
     now = current_cycle(site.cycles, as_of)
     kpis = score_kpis(site, as_of, now)
@@ -459,9 +484,10 @@ def score_site(site: Site, as_of: dt.date) -> ScoredSite:
         teams[team.id] = ScoredTeam(team, value, None if value is None else grade(value, bands), depth,
                                     tuple(current), tuple(past), tuple(kpis_by_team.get(team.id, ())),
                                     site.teams.get(team.parent) if team.parent else None,
-                                    tuple(subteams.get(team.id, ())))
+                                    tuple(subteams.get(team.id, ())), maybe_person(team.lead))
     return ScoredSite(
         site=site, as_of=as_of, current=cycles[now] if now else None, cycles=cycles, teams=teams,
         objectives=objectives, kpis=kpis, signals=tuple(status for status in kpis.values() if status.signal),
         children={oid: tuple(kids) for oid, kids in children.items()},
+        people=group_people(objectives, kpis, teams, now, site.config.people) if people else {},
     )

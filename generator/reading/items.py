@@ -124,7 +124,7 @@ def _read_objective(src: Source, document: Document, body: Body) -> Objective | 
     record = read_record(src, document.front, OBJECTIVE, "")
     if record is None or "title" not in record or "cycle" not in record:
         return None
-    marks = _marks(src, record, "", "title", "cycle", "team", "aligns_to", "commitment", "key_results", "id")
+    marks = _marks(src, record, "", "title", "cycle", "team", "aligns_to", "commitment", "key_results", "id", "owner")
     key_results: list[KeyResult] = []
     seen_ids: set[str] = set()
     for kr_record in record.get("key_results", []):
@@ -138,7 +138,7 @@ def _read_objective(src: Source, document: Document, body: Body) -> Objective | 
             continue
         seen_ids.add(kr.id)
         key_results.append(kr)
-        marks.update(_marks(src, kr_record, kr_record.path + ".", "kpi", "target", "title"))
+        marks.update(_marks(src, kr_record, kr_record.path + ".", "kpi", "target", "title", "owner"))
         for checkin in kr_record.get("checkins", []):
             if "date" in checkin:
                 marks[checkin.path + ".date"] = src.position(checkin.node_of("date"))
@@ -157,6 +157,8 @@ def _read_objective(src: Source, document: Document, body: Body) -> Objective | 
         body_line=document.body_line,
         marks=marks,
         compiled=body,
+        checkin_every=record.get("checkin_every"),
+        front_digest=document.front_digest,
     )
 
 
@@ -178,7 +180,8 @@ def _read_key_result(src: Source, record: Record) -> KeyResult | None:
                   "a key result is measured one way: a target, milestones, or done",
                   "keep one of target, milestones and done")
         return None
-    common = {"id": kr_id, "title": title, "weight": record.get("weight", 1), "path": record.path}
+    common = {"id": kr_id, "title": title, "weight": record.get("weight", 1), "path": record.path,
+              "owner": record.get("owner")}
     checkins = tuple(sorted((_checkin(c) for c in record.get("checkins", [])
                              if "date" in c), key=lambda c: c.date))
     if "milestones" in record:
@@ -301,7 +304,7 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
         body_line=document.body_line,
         series_file=series_file,
         feed=feed,
-        marks=_marks(src, record, "", "title", "series", "team", "id"),
+        marks=_marks(src, record, "", "title", "series", "team", "id", "owner"),
         compiled=body,
     )
 

@@ -58,6 +58,7 @@ KEY_RESULT: dict[str, Field] = {
     "checkins": _f("records", "Dated check-ins.", fields=CHECKIN),
     "milestones": _f("records", "Milestones; the score is the share done.", fields=MILESTONE),
     "done": _f("bool", "A yes/no KR: scores 1 when done, else 0."),
+    "owner": _f("text", "The person who updates this key result; default the objective's owner."),
 }
 
 OBJECTIVE: dict[str, Field] = {
@@ -71,6 +72,7 @@ OBJECTIVE: dict[str, Field] = {
     "commitment": _f("choice", "Aspirational (0.7 is good) or committed (1.0 expected).",
                      choices=("aspirational", "committed")),
     "key_results": _f("records", "Two to five key results.", required=True, fields=KEY_RESULT),
+    "checkin_every": _f("days", "Days between check-ins for this objective; default the site's checkin_every."),
 }
 
 KPI: dict[str, Field] = {
@@ -158,6 +160,19 @@ CONFIG: dict[str, Field] = {
     "charts": _f("choice", "Charts drawn in the browser (js) or as static SVG (svg).",
                  choices=("js", "svg")),
     "sources": _f("named", "Data sources of KPI queries, by name (okr-pages refresh).", fields={"": SOURCE}),
+    "checkin_every": _f("days", "Days a key result of a running cycle may go without a check-in before it "
+                        "is overdue; default 14."),
+    "changes_window": _f("days", "Days the changes page looks back; default 7."),
+    "repo_url": _f("url", "The repository's web address, e.g. https://github.com/acme/okrs: pages link to "
+                   "their source file's edit view and history."),
+    "edit_uri": _f("text", "Path from repo_url to the site folder's edit view, e.g. edit/main/ (GitHub, "
+                   "the default) or -/edit/main/ (GitLab); or a whole https URL."),
+    "history_uri": _f("text", "Path from repo_url to the site folder's history, e.g. commits/main/; "
+                      "default derived from edit_uri."),
+    "people": _f("records", "Names known to be right: never reported as near-duplicates of each other, and "
+                 "the spelling shown.", fields={
+                     "name": _f("text", "A person's name as it should be written.", required=True),
+                 }),
 }
 
 

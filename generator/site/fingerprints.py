@@ -12,7 +12,22 @@ import hashlib
 
 from ..model.content import KPI, Objective, Page
 from ..model.scoring import ScoredSite
-from .jobs import FRAME, GUIDES, SiteView, c_key, d_key, k_key, o_key, os_key, t_key
+from .jobs import (
+    CHANGES,
+    FRAME,
+    GUIDES,
+    PEOPLE,
+    REPO,
+    SiteView,
+    c_key,
+    d_key,
+    k_key,
+    ks_key,
+    o_key,
+    os_key,
+    p_key,
+    t_key,
+)
 
 
 def digest(*parts: str) -> str:
@@ -26,7 +41,7 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
     site = scored.site
     config = site.config
     as_of = scored.as_of.isoformat()
-    scoring = repr((config.bands, config.pace))
+    scoring = repr((config.bands, config.pace, config.checkin_every))
     markdown = repr(config.markdown_html)
     now = scored.current_cycle or ""
 
@@ -38,6 +53,7 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
         GUIDES: digest(repr([(p.id, p.title, p.url) for p in view.guides()])),
         "config:base_url": config.base_url,
         "config:title": config.title,
+        REPO: digest(repr((config.repo_url, config.edit_uri, config.history_uri))),
     }
     kpi_sources = {kid: sources.get(kpi.source, "") for kid, kpi in site.kpis.items()}
     teams = {tid: repr(team) for tid, team in site.teams.items()}
@@ -53,7 +69,11 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
                                 links(objective), *read)
         fp[os_key(oid)] = digest("os", oid, objective.title, objective.owner or "", objective.commitment, objective.url,
                                  objective.cycle, team_of(objective.team), repr((score.score, score.grade, score.expected,
-                                                                          score.pace, score.confidence)))
+                                                                          score.pace, score.confidence,
+                                                                          len(score.overdue))))
+        fp[ks_key(oid)] = digest("ks", fp[os_key(oid)], as_of, str(score.checkin_every), *(
+            f"{kr.kr.id}|{kr.kr.title}|{kr.owner.name if kr.owner else ''}|{kr.score!r}|{kr.last_update}|{kr.overdue}"
+            for kr in score.key_results))
     for kid, status in scored.kpis.items():
         readers = [f"{ref}@{site.objectives[ref.partition('#')[0]].cycle}" for ref in status.read_by]
         fp[k_key(kid)] = digest("k", kid, status.kpi.source, kpi_sources[kid], as_of, team_of(status.kpi.team), now,
@@ -66,13 +86,30 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
         fp[c_key(cid)] = digest("c", cid, repr(cycle.cycle), as_of, scoring, *(fp[os_key(o.id)] for o in cycle.objectives))
     for page in site.pages:
         fp[d_key(page.id)] = digest("d", page.id, page.source, sources.get(page.source, ""), markdown, links(page))
+    known = repr(config.people)
+    for slug, who in scored.people.items():
+        fp[p_key(slug)] = digest("p", slug, repr(who.names), known, as_of, now,
+                                 *(fp[os_key(o.id)] for o in (*who.objectives, *who.past)),
+                                 *(fp[ks_key(o.id)] for o, _ in who.key_results),
+                                 *(fp[k_key(k.id)] for k in who.kpis), *(repr(t.team) for t in who.teams))
+    fp[PEOPLE] = digest("people", known, now, repr([
+        (slug, who.name, len(who.objectives), len(who.key_results), len(who.overdue), len(who.kpis),
+         len(who.past), [(t.id, t.name) for t in who.teams]) for slug, who in scored.people.items()]))
+    # What changed is the site scored twice: as of as_of and changes_window days before. Both
+    # scorings read the objectives' front matter (never their bodies), the KPIs, cycles and teams.
+    fp[CHANGES] = digest("changes", as_of, str(config.changes_window), now, scoring, repr(list(site.cycles.values())),
+                         repr(list(site.teams.values())),
+                         *(f"{oid}={score.objective.front_digest}@{score.objective.source}"
+                           for oid, score in scored.objectives.items()),
+                         *(f"{kid}={kpi_sources[kid]}" for kid in site.kpis))
     objective_fps = [fp[o_key(oid)] for oid in scored.objectives]  # each one names its objective
-    fp["okrs"] = digest("okrs", now, *objective_fps, *(fp[t_key(t)] + repr(scored.teams[t].team) for t in site.teams),
-                        *(fp[c_key(c)] for c in scored.cycles))
+    fp["okrs"] = digest("okrs", now, known, *objective_fps,
+                        *(fp[t_key(t)] + repr(scored.teams[t].team) for t in site.teams),
+                        *(fp[c_key(c)] for c in scored.cycles), *(f"{kid}={kpi_sources[kid]}" for kid in site.kpis))
     fp["kpis"] = digest("kpis", *(fp[k_key(k)] for k in scored.kpis))
     fp["checkins"] = digest("checkins", config.title, config.base_url, *objective_fps)
     items: list[Objective | KPI | Page] = [*site.objectives.values(), *site.kpis.values(), *site.pages]
-    fp["search"] = digest("search", repr(list(site.teams.values())),
+    fp["search"] = digest("search", repr(list(site.teams.values())), known,
                           *(f"{item.source}={sources.get(item.source, '')}" for item in items),
                           *(team_of(score.objective.team) for score in scored.objectives.values()),
                           *(team_of(status.kpi.team) for status in scored.kpis.values()))
