@@ -8,9 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.model.changes import changes_since
+from generator.model.scoring import score_site
 from generator.pipeline import check_site
 
 AS_OF = dt.date(2026, 11, 15)  # the window is the default 7 days: after 8 Nov, up to 15 Nov
@@ -230,3 +233,26 @@ def test_nothing_changed(site, tmp_path: Path) -> None:
     assert main(["build", str(root), "--out", str(out), "--as-of", AS_OF.isoformat()]) == 0
     assert "<p>Nothing changed.</p>" in (out / "changes/index.html").read_text(encoding="utf-8")
     assert json.loads((out / "api/changes.json").read_text(encoding="utf-8"))["objectives"] == []
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def example_site():
+    from generator.reading.load import load_site
+
+    return load_site(REPO).site
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=st.integers(-120, 120), second=st.integers(-120, 120))
+def test_scoring_again_with_reuse_gives_the_same_records(example_site, first: int, second: int) -> None:
+    """The second scoring of the changes page reuses what no dated value between the two dates
+    feeds; every record must equal a scoring from scratch (pace, overdue marks and staleness follow
+    the date; signals follow the current cycle)."""
+    start = dt.date(2026, 11, 15)
+    one, two = start + dt.timedelta(days=first), start + dt.timedelta(days=second)
+    fresh = score_site(example_site, two, people=False)
+    again = score_site(example_site, two, people=False, reuse=score_site(example_site, one))
+    assert again == fresh

@@ -48,6 +48,7 @@ def test_near_duplicates_one_edit_apart() -> None:
 
 def test_near_duplicates_ties_and_known_names() -> None:
     assert near_duplicates({"jon-smith": 2, "john-smith": 2}, set()) == {"jon-smith": "john-smith"}  # tie: alphabet
+    assert near_duplicates({"analyst-1": 3, "analyst-2": 1, "analyst-12": 1}, set()) == {}  # numbered on purpose
     assert near_duplicates({"jon-smith": 5, "john-smith": 1}, {"john-smith"}) == {"jon-smith": "john-smith"}
     assert near_duplicates({"jon-smith": 2, "john-smith": 2}, {"jon-smith", "john-smith"}) == {}
     # a misspelling of a misspelling points at the name used most

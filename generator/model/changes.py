@@ -140,5 +140,5 @@ def changes_since(scored: ScoredSite, days: int | None = None) -> Changes:
     """The changes of the last ``days`` (default: the config's ``changes_window``): the same site
     scored again as of that many days earlier, compared."""
     window = scored.site.config.changes_window if days is None else days
-    earlier = score_site(scored.site, scored.as_of - dt.timedelta(days=window), people=False)
+    earlier = score_site(scored.site, scored.as_of - dt.timedelta(days=window), people=False, reuse=scored)
     return compare(scored, earlier)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic
 from .content import Mark, Site
-from .people import mentions, near_duplicates, person_slug
+from .people import mentions, near_duplicates, person, person_slug
 from .scoring import ScoredSite
 
 MIN_KRS, MAX_KRS = 2, 5
@@ -54,7 +54,7 @@ def name_warnings(site: Site) -> list[Diagnostic]:
     uses: dict[str, int] = {}
     spellings: dict[str, dict[str, int]] = {}
     for mention in written:
-        slug = person_slug(mention.name)
+        slug = person(mention.name).slug
         uses[slug] = uses.get(slug, 0) + 1
         names = spellings.setdefault(slug, {})
         names[mention.name] = names.get(mention.name, 0) + 1
@@ -64,7 +64,7 @@ def name_warnings(site: Site) -> list[Diagnostic]:
     misspelt = near_duplicates(uses, set(known))
     found = []
     for mention in written:
-        right = misspelt.get(person_slug(mention.name))
+        right = misspelt.get(person(mention.name).slug)
         if right is None:
             continue
         names = spellings.get(right, {})

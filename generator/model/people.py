@@ -26,6 +26,7 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "�
                        "ı": "i", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "þ": "th", "Þ": "th",
                        "ð": "d", "Ð": "d"})
 _SEPARATORS = re.compile(r"[\W_]+")  # spaces, punctuation: anything but letters and digits of any script
+_DIGITS = re.compile(r"\d+")
 MIN_COMPARED = 5  # slugs shorter than this are not compared: "al" and "ali" are as likely two people
 
 
@@ -189,7 +190,8 @@ def near_duplicates(uses: dict[str, int], known: set[str]) -> dict[str, str]:
     Linear in the number of names: each slug is filed under itself and its one-letter deletions
     (the symmetric-delete method), and only slugs filed under a common key are compared. Of two
     close slugs the one used less is the misspelling (ties: the alphabetically later one); a slug
-    in ``known`` is never one, and a slug close to a known one and not known itself always is."""
+    in ``known`` is never one, and a slug close to a known one and not known itself always is.
+    Slugs that differ only in digits ("Analyst 1", "Analyst 2") are different on purpose."""
     buckets: dict[str, list[str]] = {}
     for slug in uses:
         if len(slug) >= MIN_COMPARED:
@@ -202,7 +204,7 @@ def near_duplicates(uses: dict[str, int], known: set[str]) -> dict[str, str]:
     for group in buckets.values():
         for index, first in enumerate(group):
             for second in group[index + 1:]:
-                if second == first:
+                if second == first or _DIGITS.sub("", first) == _DIGITS.sub("", second):
                     continue
                 if rank(first) != rank(second):
                     rare, common = sorted((first, second), key=rank)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
@@ -194,7 +195,7 @@ def points_until(series: tuple[Point, ...], as_of: dt.date) -> tuple[Point, ...]
     return series[:bisect.bisect_right(series, as_of, key=_date)]
 
 
-def _date(point: Point) -> dt.date:
+def _date(point: Point | CheckIn) -> dt.date:
     return point.date
 
 
@@ -250,13 +251,20 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
     if progress and cycle and progress[0][0] != cycle.start:
         progress.insert(0, (cycle.start, 0.0))  # the baseline is the value at the cycle's start
     score = max(0.0, min(1.0, (current - baseline) / span))
-    # Only KRs that take check-ins can miss one: a KR reading a KPI follows the KPI's cadence (and
-    # shows as stale with it); one at its target needs no more.
-    overdue = (checkin_every is not None and kpi is None and kr.kpi is None and score < 1.0 and cycle is not None
-               and cycle.start <= as_of <= cycle.end
-               and (as_of - (last_update or cycle.start)).days > checkin_every)
+    overdue = is_overdue(kr, score, last_update, cycle, as_of, checkin_every)
     return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi,
                     last_update, overdue, owner)
+
+
+def is_overdue(kr: KeyResult, score: float, last_update: dt.date | None, cycle: Cycle | None, as_of: dt.date,
+               checkin_every: int | None) -> bool:
+    """SPEC §9: in a running cycle, the last update (else the cycle's start) is more than
+    ``checkin_every`` days old. Only KRs that take check-ins can miss one: numbers typed in. A KR
+    reading a KPI follows the KPI's cadence (and shows as stale with it), milestones and yes/no KRs
+    change with their done flags, and a KR at its target needs no more."""
+    return (checkin_every is not None and kr.type == "numeric" and kr.kpi is None and score < 1.0
+            and cycle is not None and cycle.start <= as_of <= cycle.end
+            and (as_of - (last_update or cycle.start)).days > checkin_every)
 
 
 def grade(score: float, bands: Bands) -> str:
@@ -418,8 +426,10 @@ def team_order(teams: dict[str, Team]) -> list[tuple[Team, int]]:
     return ordered
 
 
-def score_kpis(site: Site, as_of: dt.date, now: str | None) -> dict[str, ScoredKPI]:
-    """Every KPI's health, trend, staleness and signal."""
+def score_kpis(site: Site, as_of: dt.date, now: str | None,
+               reuse: dict[str, ScoredKPI] | None = None) -> dict[str, ScoredKPI]:
+    """Every KPI's health, trend, staleness and signal. ``reuse`` holds records of another date
+    whose series is the same at this one (no point between the two dates)."""
     readers: dict[str, list[str]] = {}
     read_now: set[str] = set()
     for objective in site.objectives.values():
@@ -429,29 +439,65 @@ def score_kpis(site: Site, as_of: dt.date, now: str | None) -> dict[str, ScoredK
                 if objective.cycle == now:
                     read_now.add(kr.kpi)
     kpis = {}
+    reuse = reuse or {}
     for kid, kpi in site.kpis.items():
-        series = points_until(kpi.series, as_of)
-        latest = series[-1] if series else None
-        state = health(kpi, latest)
+        same = reuse.get(kid)
+        if same is not None:
+            series, latest, state, direction = same.series, same.latest, same.health, same.trend
+        else:
+            series = points_until(kpi.series, as_of)
+            latest = series[-1] if series else None
+            state = health(kpi, latest)
+            direction = trend(series, kpi.direction)
         reason = None
         if kid not in read_now:
             if state == "unhealthy":
                 reason = "unhealthy"
             elif worsening_steps(series, kpi.direction):
                 reason = "worsening"
-        kpis[kid] = ScoredKPI(kpi, series, latest, state, trend(series, kpi.direction),
-                              stale(latest, kpi.cadence, as_of), tuple(readers.get(kid, ())),
+        kpis[kid] = ScoredKPI(kpi, series, latest, state, direction, stale(latest, kpi.cadence, as_of), tuple(readers.get(kid, ())),
                               reason is not None, reason, site.teams.get(kpi.team) if kpi.team else None,
                               maybe_person(kpi.owner))
     return kpis
 
 
-def score_site(site: Site, as_of: dt.date, people: bool = True) -> ScoredSite:
+def _dated_between(items: tuple[CheckIn, ...] | tuple[Point, ...], low: dt.date, high: dt.date) -> bool:
+    """Whether a date-sorted tuple of check-ins or points has one dated after ``low``, up to ``high``."""
+    return bool(items) and bisect.bisect_right(items, high, key=_date) > bisect.bisect_right(items, low, key=_date)
+
+
+def _moved_in_time(scored: ScoredObjective, site: Site, as_of: dt.date) -> ScoredObjective:
+    """An objective scored for another date when nothing dated between the two dates feeds it: its
+    key results' figures stand; expected progress, pace and overdue marks follow the date."""
+    cycle, every = scored.cycle, scored.checkin_every
+    krs = tuple(kr if kr.overdue == (late := is_overdue(kr.kr, kr.score, kr.last_update, cycle, as_of, every))
+                else dataclasses.replace(kr, overdue=late) for kr in scored.key_results)
+    return ScoredObjective(
+        scored.objective, scored.score, scored.grade, expected_progress(cycle, as_of) if cycle else 0.0,
+        pace(scored.score, cycle, scored.objective.commitment == "committed", as_of, site.config.pace),
+        scored.confidence, krs, cycle, scored.team, scored.owner, every, tuple(kr for kr in krs if kr.overdue))
+
+
+def score_site(site: Site, as_of: dt.date, people: bool = True, reuse: ScoredSite | None = None) -> ScoredSite:
     """Every figure of SPEC §3 for the whole site as of one date, grouped once; with ``people``,
-    everyone's holdings too (SPEC §9)."""
-    objectives = {oid: score_objective(o, site, as_of) for oid, o in site.objectives.items()}
+    everyone's holdings too (SPEC §9).
+
+    ``reuse``, the same site scored as of another date, saves the work on everything that no
+    check-in or KPI point dated between the two dates feeds (the figures are the same as without
+    it): the changes page scores the site a second time, a week earlier."""
+    other = reuse if reuse is not None and reuse.site is site and reuse.as_of != as_of else None
+    low, high = sorted((as_of, other.as_of)) if other is not None else (as_of, as_of)
+    quiet = {kid for kid, kpi in site.kpis.items() if other is not None and not _dated_between(kpi.series, low, high)}
+    objectives = {}
+    for oid, o in site.objectives.items():
+        if other is not None and all(not _dated_between(kr.checkins, low, high)
+                                     and (kr.kpi is None or kr.kpi in quiet or kr.kpi not in site.kpis)
+                                     for kr in o.key_results):
+            objectives[oid] = _moved_in_time(other.objectives[oid], site, as_of)
+        else:
+            objectives[oid] = score_objective(o, site, as_of)
     now = current_cycle(site.cycles, as_of)
-    kpis = score_kpis(site, as_of, now)
+    kpis = score_kpis(site, as_of, now, {kid: other.kpis[kid] for kid in quiet} if other is not None else None)
     bands = site.config.bands
     by_cycle: dict[str, list[ScoredObjective]] = {cid: [] for cid in site.cycles}
     by_team: dict[str, tuple[list[ScoredObjective], list[ScoredObjective]]] = {
