@@ -92,21 +92,21 @@ def kpi(k: ScoredKPI) -> str:
 def team(t: ScoredTeam, cycle: ScoredCycle | None) -> str:
     text = t.name
     if cycle is not None:
-        text += f": score {_grade(t.score, t.grade)} in {cycle.name} across {_plural(len(t.current), 'objective')}"
+        text += f": score {_grade(t.score, t.grade)} in {cycle.id} across {_plural(len(t.current), 'objective')}"
     if t.lead is not None:
         text += f"; lead {t.lead.name}"
     return shorten(text + f"; {_plural(len(t.kpis), 'KPI')}.")
 
 
 def teams(scored: ScoredSite) -> str:
-    where = f" in {scored.current.name}" if scored.current else ""
+    where = f" in {scored.current.id}" if scored.current else ""
     return shorten(f"{_plural(len(scored.teams), 'team')} and their scores{where}.")
 
 
 def person(p: ScoredPerson, cycle: ScoredCycle | None) -> str:
     parts = []
     if p.objectives or p.key_results:
-        where = f" in {cycle.name}" if cycle else ""
+        where = f" in {cycle.id}" if cycle else ""
         owned = f"{_plural(len(p.objectives), 'objective')} and {_plural(len(p.key_results), 'key result')}{where}"
         if p.overdue:
             owned += f" ({len(p.overdue)} overdue)"
