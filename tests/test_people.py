@@ -37,6 +37,12 @@ def test_a_name_with_no_letter_still_gets_a_page() -> None:
     assert person_slug("—") != person_slug("?")
 
 
+def test_a_very_long_name_gets_a_slug_that_fits_a_folder_name() -> None:
+    slug = person_slug("Ünïcødé " * 60)
+    assert len(slug.encode()) <= 120 and slug.startswith("unicode-unicode-")
+    assert person_slug("Ünïcødé " * 60) != person_slug("Ünïcødé " * 61)
+
+
 def test_near_duplicates_one_edit_apart() -> None:
     uses = {"dana-reyes": 3, "dana-reys": 1, "danareyes": 1, "dana-reeys": 1, "dana-ross": 2, "ana-li": 1, "al": 1,
             "ali": 1}
@@ -200,3 +206,12 @@ def test_person_and_people_pages_with_overdue_marks(site, tmp_path: Path) -> Non
     assert '<h2 id="overdue-heading">Overdue check-ins</h2>' in (out / "index.html").read_text(encoding="utf-8")
     assert "1 overdue</span>" in (out / "teams/sales/index.html").read_text(encoding="utf-8")
     assert "overdue" not in (out / "cycles/2026-Q4/index.html").read_text(encoding="utf-8")
+
+
+def test_names_are_escaped_everywhere(site, tmp_path: Path) -> None:
+    root = site({"content/okrs/2026-Q4/a.md": objective(1, '"<b>Eve</b>"', "Ann")}, config=CONFIG)
+    out = tmp_path / "out"
+    assert main(["build", str(root), "--out", str(out), "--as-of", AS_OF]) == 0
+    for rel in ("people/b-eve-b/index.html", "people/index.html", "okrs/2026-Q4/a/index.html", "index.html"):
+        page = (out / rel).read_text(encoding="utf-8")
+        assert "<b>Eve</b>" not in page and "&lt;b&gt;Eve&lt;/b&gt;" in page, rel

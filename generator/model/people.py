@@ -27,6 +27,7 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "�
                        "ð": "d", "Ð": "d"})
 _SEPARATORS = re.compile(r"[\W_]+")  # spaces, punctuation: anything but letters and digits of any script
 _DIGITS = re.compile(r"\d+")
+MAX_SLUG_BYTES = 120
 MIN_COMPARED = 5  # slugs shorter than this are not compared: "al" and "ali" are as likely two people
 
 
@@ -40,6 +41,9 @@ def person_slug(name: str) -> str:
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # NFC again: Hangul decomposes into jamo that are no accents; recompose what is left.
     slug = _SEPARATORS.sub("-", unicodedata.normalize("NFC", bare).casefold()).strip("-")
+    if len(slug.encode()) > MAX_SLUG_BYTES:  # a folder name must fit the file system (255 bytes)
+        cut = slug.encode()[:MAX_SLUG_BYTES - 9].decode(errors="ignore").rstrip("-")
+        slug = f"{cut}-{hashlib.blake2b(slug.encode(), digest_size=4).hexdigest()}"
     return slug or "person-" + hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
 
 
