@@ -71,9 +71,9 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
                                  objective.cycle, team_of(objective.team), repr((score.score, score.grade, score.expected,
                                                                           score.pace, score.confidence,
                                                                           len(score.overdue))))
-        fp[ks_key(oid)] = digest("ks", fp[os_key(oid)], as_of, str(score.checkin_every), *(
-            f"{kr.kr.id}|{kr.kr.title}|{kr.owner.name if kr.owner else ''}|{kr.score!r}|{kr.last_update}|{kr.overdue}"
-            for kr in score.key_results))
+        # Its key results' rows come from its front matter (not its body), the date and what it reads.
+        fp[ks_key(oid)] = digest("ks", fp[os_key(oid)], objective.front_digest, as_of, str(score.checkin_every),
+                                 cycles.get(objective.cycle, "None"), scoring, *read)
     for kid, status in scored.kpis.items():
         readers = [f"{ref}@{site.objectives[ref.partition('#')[0]].cycle}" for ref in status.read_by]
         fp[k_key(kid)] = digest("k", kid, status.kpi.source, kpi_sources[kid], as_of, team_of(status.kpi.team), now,
