@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import KPI, Config, Cycle, KeyResult, Objective, Page, Site, Team
-from ..model.people import mentions, person_slug
+from ..model.people import mentions, person
 from .config import implicit_cycle
 
 # Sections the site generates; a documentation page may not take their place.
@@ -150,7 +150,7 @@ def page_url_clashes(site: Site) -> list[Diagnostic]:
     taken = dict(GENERATED)
     taken.update({f"teams/{team}/": f"the page of team '{team}'" for team in site.teams})
     taken.update({f"cycles/{cycle}/": f"the page of cycle '{cycle}'" for cycle in site.cycles})
-    taken.update({f"people/{person_slug(m.name)}/": f"the page of {m.name}" for m in mentions(site)})
+    taken.update({f"people/{person(m.name).slug}/": f"the page of {m.name}" for m in mentions(site)})
     items: list[Objective | KPI] = [*site.objectives.values(), *site.kpis.values()]
     taken.update({item.url: item.source for item in items})
     clashes = []

@@ -9,10 +9,12 @@ of its own: its id names the move, and its date is the build's.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 from ..model.changes import Changes
-from ..model.scoring import ScoredKPI, ScoredSite
+from ..model.content import CheckIn
+from ..model.scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
 from .formatting import number, percent, score, words
 
 LIMIT = 100
@@ -32,19 +34,22 @@ def _signal_date(status: ScoredKPI, as_of: dt.date) -> dt.date:
     return status.latest.date if status.latest else as_of
 
 
+def _checkin_entry(o: ScoredObjective, kr: ScoredKR, c: CheckIn) -> Entry:
+    objective = o.objective
+    title = kr.kr.title + (f": {number(c.value, kr.kr.unit)}" if c.value is not None else "")
+    summary = objective.title + (f" · confidence {percent(c.confidence)}" if c.confidence is not None
+                                 else "") + (f" · {c.note}" if c.note else "")
+    return Entry(f"{objective.id}#{kr.kr.id}@{c.date.isoformat()}", title, f"{objective.url}#kr-{kr.kr.id}", c.date,
+                 kr.owner.name if kr.owner else objective.team, summary)
+
+
 def entries(scored: ScoredSite, changes: Changes) -> list[Entry]:
     """The newest ``LIMIT`` entries, newest first."""
-    found: list[Entry] = []
-    for o in scored.objectives.values():
-        objective = o.objective
-        for kr in o.key_results:
-            for c in kr.checkins:
-                title = kr.kr.title + (f": {number(c.value, kr.kr.unit)}" if c.value is not None else "")
-                summary = objective.title + (f" · confidence {percent(c.confidence)}" if c.confidence is not None
-                                             else "") + (f" · {c.note}" if c.note else "")
-                found.append(Entry(f"{objective.id}#{kr.kr.id}@{c.date.isoformat()}", title,
-                                   f"{objective.url}#kr-{kr.kr.id}", c.date,
-                                   kr.owner.name if kr.owner else objective.team, summary))
+    # Every check-in of the site is a candidate: only the newest ones are written out.
+    newest = heapq.nlargest(LIMIT, ((c.date, f"{o.id}#{kr.kr.id}@{c.date.isoformat()}", o, kr, c)
+                                    for o in scored.objectives.values() for kr in o.key_results
+                                    for c in kr.checkins), key=lambda t: t[:2])
+    found = [_checkin_entry(o, kr, c) for *_, o, kr, c in newest]
     for move in changes.moves:
         if not (move.grade_moved or move.pace_moved):
             continue  # a score move is told by the check-ins that made it
