@@ -455,9 +455,9 @@ def score_kpis(site: Site, as_of: dt.date, now: str | None,
                 reason = "unhealthy"
             elif worsening_steps(series, kpi.direction):
                 reason = "worsening"
-        kpis[kid] = ScoredKPI(kpi, series, latest, state, direction, stale(latest, kpi.cadence, as_of), tuple(readers.get(kid, ())),
-                              reason is not None, reason, site.teams.get(kpi.team) if kpi.team else None,
-                              maybe_person(kpi.owner))
+        kpis[kid] = ScoredKPI(kpi, series, latest, state, direction, stale(latest, kpi.cadence, as_of),
+                              tuple(readers.get(kid, ())), reason is not None, reason,
+                              site.teams.get(kpi.team) if kpi.team else None, maybe_person(kpi.owner))
     return kpis
 
 
