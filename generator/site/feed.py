@@ -28,6 +28,10 @@ class Entry:
     updated: dt.date
     author: str | None
     summary: str
+    order: tuple[str, ...] = ()  # among entries of one date; default (id,)
+
+    def key(self) -> tuple[dt.date, tuple[str, ...]]:
+        return self.updated, self.order or (self.id,)
 
 
 def _signal_date(status: ScoredKPI, as_of: dt.date) -> dt.date:
@@ -40,15 +44,15 @@ def _checkin_entry(o: ScoredObjective, kr: ScoredKR, c: CheckIn) -> Entry:
     summary = objective.title + (f" · confidence {percent(c.confidence)}" if c.confidence is not None
                                  else "") + (f" · {c.note}" if c.note else "")
     return Entry(f"{objective.id}#{kr.kr.id}@{c.date.isoformat()}", title, f"{objective.url}#kr-{kr.kr.id}", c.date,
-                 kr.owner.name if kr.owner else objective.team, summary)
+                 kr.owner.name if kr.owner else objective.team, summary, (objective.id, kr.kr.id))
 
 
 def entries(scored: ScoredSite, changes: Changes) -> list[Entry]:
     """The newest ``LIMIT`` entries, newest first."""
-    # Every check-in of the site is a candidate: only the newest ones are written out.
-    newest = heapq.nlargest(LIMIT, ((c.date, f"{o.id}#{kr.kr.id}@{c.date.isoformat()}", o, kr, c)
-                                    for o in scored.objectives.values() for kr in o.key_results
-                                    for c in kr.checkins), key=lambda t: t[:2])
+    # Every check-in of the site is a candidate: only the newest ones are formatted, chosen by the
+    # key the entries are sorted by in the end.
+    newest = heapq.nlargest(LIMIT, ((c.date, (o.id, kr.kr.id), o, kr, c) for o in scored.objectives.values()
+                                    for kr in o.key_results for c in kr.checkins), key=lambda t: t[:2])
     found = [_checkin_entry(o, kr, c) for *_, o, kr, c in newest]
     for move in changes.moves:
         if not (move.grade_moved or move.pace_moved):
@@ -91,5 +95,5 @@ def entries(scored: ScoredSite, changes: Changes) -> list[Entry]:
         found.append(Entry(f"{o.id}@start", f"New objective: {o.objective.title}", o.url, o.cycle.start,
                            o.owner.name if o.owner else o.objective.team,
                            f"{o.objective.cycle}" + (f" · {o.team.name}" if o.team else "")))
-    found.sort(key=lambda e: (e.updated, e.id), reverse=True)
+    found.sort(key=Entry.key, reverse=True)
     return found[:LIMIT]
