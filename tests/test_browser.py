@@ -36,8 +36,10 @@ SEARCH = "search/"
 REVIEW = "cycles/2026-Q3/review/"  # closing a cycle: grades and scores by team
 ARCHIVE = "cycles/"  # scores across cycles
 TEAM = "teams/sales/"
+PERSON = "people/dana-reyes/"
+CHANGES = "changes/"
 CHART_PAGES = [OBJECTIVE, KPI, DASHBOARD, REVIEW, ARCHIVE, TEAM]
-ALL_PAGES = [HOME, OBJECTIVE, KPI, DASHBOARD, SEARCH, REVIEW]
+ALL_PAGES = [HOME, OBJECTIVE, KPI, DASHBOARD, SEARCH, REVIEW, PERSON, CHANGES]
 TIMEOUT_MS = 10_000
 SEARCH_TIMEOUT_MS = 4_000  # the index is a local script: results appear at once or not at all
 
@@ -184,7 +186,7 @@ def wait_for_charts(page) -> int:
 # --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("rel", [HOME, OBJECTIVE])
+@pytest.mark.parametrize("rel", [HOME, OBJECTIVE, PERSON, CHANGES])
 def test_pages_load_without_errors(new_page, site_dir, server, mode, rel):
     opened = new_page()
     response = opened.page.goto(urls_for(mode, site_dir, server, rel))
@@ -455,3 +457,28 @@ def test_screenshots(new_page, server):
         opened.page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
         assert opened.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# 10. Reader views (SPEC §9): people, changes, owners' links, opened from disk
+# --------------------------------------------------------------------------------------------
+
+def test_person_and_changes_pages_from_disk(new_page, site_dir):
+    opened = new_page()
+    page = opened.page
+    page.goto(file_url(site_dir, PERSON))
+    assert page.locator("h1").inner_text() == "Dana Reyes"
+    rows = page.locator("table.data tbody tr")
+    assert rows.count() >= 2
+    assert page.locator("tr.is-overdue .badge.overdue").first.is_visible()  # a KR with no check-in for 27 days
+    with page.expect_navigation():
+        page.locator('nav[aria-label="Breadcrumb"] a', has_text="People").click()
+    assert page.url.endswith("people/index.html")
+    page.goto(file_url(site_dir, CHANGES))
+    assert page.locator("h1").inner_text() == "What changed"
+    assert page.locator("table.moves tbody tr").count() >= 1
+    # An owner's name leads to their page, from disk too.
+    with page.expect_navigation():
+        page.locator("table.moves a.person", has_text="Dana Reyes").first.click()
+    assert page.url.endswith("people/dana-reyes/index.html")
+    assert opened.errors == []

@@ -288,7 +288,7 @@ def test_unknown_key_far_from_any_lists_known_keys(site):
     root = site({OKR: objective(head=head)})
     expect(root, [
         (f"{OKR}:6:1: warning: unknown key 'zzz' (known keys: kind, id, title, cycle, team, owner, "
-        "aligns_to, commitment, key_results, final_score, retrospective, next, previous)")], 0)
+        "aligns_to, commitment, key_results, final_score, retrospective, next, previous, checkin_every)")], 0)
 
 
 def test_unknown_cycle_with_did_you_mean(site):

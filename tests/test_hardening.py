@@ -564,8 +564,8 @@ def test_escaped_control_characters_leave_the_feed_valid_xml(site) -> None:
     code, _, err = run("build", root, *AS_OF)
     assert code == 0, err
     feed = xml.dom.minidom.parse(str(root / "_site/feed.xml"))
-    summary = feed.getElementsByTagName("summary")[0].firstChild.data
-    assert summary == "Win \ufffd \ufffd big · form\ufffdfeed\x7f"
+    summaries = [node.firstChild.data for node in feed.getElementsByTagName("summary")]
+    assert "Win \ufffd \ufffd big · form\ufffdfeed\x7f" in summaries  # the check-in's entry
 
 
 def test_an_invalid_direction_causes_no_other_error(site) -> None:

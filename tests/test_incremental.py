@@ -134,7 +134,8 @@ def edit_config(site: Path, n: int, value: int) -> None:
 def edit_theme(site: Path, n: int, value: int) -> None:
     from generator.site.themes import builtin_theme_dir
 
-    name = ["objective.html", "macros.html", "base.html", "kpi.html", "team.html"][n % 5]
+    name = ["objective.html", "macros.html", "base.html", "kpi.html", "team.html", "person.html", "changes.html",
+            "people.html"][n % 8]
     target = site / "themes" / name
     target.parent.mkdir(exist_ok=True)
     text = (target if target.exists() else builtin_theme_dir() / name).read_text(encoding="utf-8")
@@ -197,9 +198,63 @@ def set_next(site: Path, n: int, value: int) -> None:
         _front_matter_line(path, "next", f"next: {target}")
 
 
+NAMES = ["Dana Reyes", "Dana Reys", "dana  reyes", "Ines Álvarez", "Marcus Lee", "Priya Nair"]
+
+
+def edit_owner(site: Path, n: int, value: int) -> None:
+    """An objective's, a key result's or a KPI's owner: person pages, rows, near-duplicate warnings."""
+    name = NAMES[value % len(NAMES)]
+    if n % 3 == 0:
+        path = pick(files(site, "content/okrs/**/*.md"), n)
+        if path:
+            replace_once(path, r"^owner: .*$", f"owner: {name}")
+    elif n % 3 == 1:
+        path = pick(files(site, "content/okrs/2026-Q4/**/*.md"), n)
+        if path:
+            replace_once(path, r"^(  - title: .*\n)(?!    owner:)", lambda m: f"{m[1]}    owner: {name}\n")
+    else:
+        path = pick(files(site, "content/kpis/*.md"), n)
+        if path:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(re.sub(r"^owner: .*$", f"owner: {name}", text, count=1, flags=re.MULTILINE)
+                            if "\nowner: " in text else text.replace("\ntitle: ", f"\nowner: {name}\ntitle: ", 1),
+                            encoding="utf-8")
+
+
+def edit_rhythm(site: Path, n: int, value: int) -> None:
+    """checkin_every, site-wide or per objective; the changes window."""
+    config = site / "okr-pages.yaml"
+    if n % 3 == 0:
+        replace_once(config, r"^checkin_every: \d+$", f"checkin_every: {value % 30 + 1}")
+    elif n % 3 == 1:
+        replace_once(config, r"^changes_window: \d+$", f"changes_window: {value % 20 + 1}")
+    else:
+        path = pick(files(site, "content/okrs/2026-Q4/**/*.md"), n)
+        if path:
+            replace_once(path, r"^(commitment: .*\n)", lambda m: f"{m[1]}checkin_every: {value % 25 + 1}\n")
+
+
+def edit_repository(site: Path, n: int, value: int) -> None:
+    """repo_url, edit_uri and history_uri: the edit and history links."""
+    config = site / "okr-pages.yaml"
+    if n % 3 == 0:
+        replace_once(config, r"^repo_url: .*$", f"repo_url: https://git.example.com/team-{value}/okrs")
+    elif n % 3 == 1:
+        replace_once(config, r"^edit_uri: .*$", f"edit_uri: -/edit/release-{value}/")
+    else:
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text + f"people:\n  - {{name: {NAMES[value % len(NAMES)]}}}\n" if "\npeople:" not in text
+                          else text.replace("\npeople:\n", "\npeople:\n  - {name: Dana Reys}\n", 1), encoding="utf-8")
+
+
+def edit_lead(site: Path, n: int, value: int) -> None:
+    replace_once(site / "okr-pages.yaml", r"lead: [^}]*\}", f"lead: {NAMES[value % len(NAMES)]}}}")
+
+
 EDITS = [edit_checkin, add_checkin, retitle, edit_body, add_objective, delete_file, rename_file, edit_csv,
          edit_inline_series, add_guide, edit_config, edit_theme, add_content_file, edit_limits, add_odd_name,
-         set_final_score, edit_retrospective, set_next, None]  # None: move --as-of
+         set_final_score, edit_retrospective, set_next, edit_owner, edit_rhythm, edit_repository, edit_lead,
+         None]  # None: move --as-of
 
 edit = st.tuples(st.sampled_from(range(len(EDITS))), st.integers(0, 40), st.integers(1, 99))
 
@@ -294,3 +349,26 @@ def test_the_record_folder_ignores_itself_in_git(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
     build_site(site, tmp_path / "out", START)
     assert (site / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_a_key_result_owner_moves_between_person_pages(tmp_path: Path) -> None:
+    site = copy_example(tmp_path)
+    build_site(site, tmp_path / "out", START)
+    path = site / "content/okrs/2026-Q4/sales/enterprise.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("    owner: Marcus Lee\n", "    owner: Priya Nair\n"),
+                    encoding="utf-8")
+    again = build_site(site, tmp_path / "out", START)
+    assert {"people/index.html", "people/priya-nair/index.html", "okrs/2026-Q4/sales/enterprise/index.html",
+            "api/okrs.json"} <= set(again.rendered)
+    assert again.removed == 1 and not (tmp_path / "out/people/marcus-lee").exists()  # he owned nothing else
+    # Other people, and what does not show key result owners, are not rendered again.
+    assert "people/maya-lindqvist/index.html" not in again.rendered
+    assert "changes/index.html" in again.rendered  # it shows who checked in
+    assert "cycles/2026-Q4/index.html" not in again.rendered
+
+
+def test_a_later_day_rerenders_what_changed_and_freshness(tmp_path: Path) -> None:
+    site = copy_example(tmp_path)
+    build_site(site, tmp_path / "out", START)
+    again = build_site(site, tmp_path / "out", START + dt.timedelta(days=1))
+    assert {"changes/index.html", "api/changes.json", "index.html", "people/dana-reyes/index.html"} <= set(again.rendered)

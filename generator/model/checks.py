@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from .content import Mark
+from .content import Mark, Site
+from .people import mentions, near_duplicates, person, person_slug
 from .scoring import ScoredSite
 
 MIN_KRS, MAX_KRS = 2, 5
@@ -55,4 +56,35 @@ def quality_warnings(scored: ScoredSite) -> list[Diagnostic]:
             warn(kpi.source, kpi.mark("series"), "series",
                  f"stale: latest point is {status.latest.date}, more than two {kpi.cadence} periods "
                  f"before {scored.as_of}", "add the recent values, or set the right 'cadence:'")
+    found.extend(name_warnings(scored.site))
+    return found
+
+
+def name_warnings(site: Site) -> list[Diagnostic]:
+    """A name one typo away from a name used more often ("Dana Reys" beside "Dana Reyes") is a
+    warning at each place it is written, with the likely spelling. Linear in the number of names."""
+    written = list(mentions(site))
+    uses: dict[str, int] = {}
+    spellings: dict[str, dict[str, int]] = {}
+    for mention in written:
+        slug = person(mention.name).slug
+        uses[slug] = uses.get(slug, 0) + 1
+        names = spellings.setdefault(slug, {})
+        names[mention.name] = names.get(mention.name, 0) + 1
+    known = {person_slug(name): name for name in site.config.people}
+    for slug in known:
+        uses.setdefault(slug, 0)  # a listed spelling is right even before anyone is given it
+    misspelt = near_duplicates(uses, set(known))
+    found = []
+    for mention in written:
+        right = misspelt.get(person(mention.name).slug)
+        if right is None:
+            continue
+        names = spellings.get(right, {})
+        shown = known.get(right) or min(names, key=lambda name: (-names[name], name))
+        times = uses[right]
+        found.append(Diagnostic(
+            mention.file, mention.mark[0], mention.mark[1], "warning", mention.field,
+            f"'{mention.name}' looks like a misspelling of '{shown}' (written {times} time{'s' if times > 1 else ''})",
+            f"did you mean '{shown}'? If they are two people, list both under people: in okr-pages.yaml"))
     return found

@@ -34,6 +34,7 @@ class Team:
     name: str
     parent: str | None = None
     lead: str | None = None
+    lead_mark: Mark | None = field(default=None, compare=False, repr=False)  # where okr-pages.yaml names the lead
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class KeyResult:
     milestones: tuple[Milestone, ...] = ()
     done: bool | None = None
     path: str = field(default="", compare=False)  # where it is written: "key_results[1]"
+    owner: str | None = None  # as written; None: the objective's owner (SPEC §9)
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,8 @@ class Objective(_Written):
     retro: Body = field(default_factory=Body, compare=False)  # the retrospective, compiled once
     next: str | None = None
     previous: str | None = None
+    checkin_every: int | None = None  # days between check-ins; None: the config's (SPEC §9)
+    front_digest: str = field(default="", compare=False, repr=False)  # of the front matter text alone
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -243,6 +247,13 @@ class Config:
     # 'cycle:ID' and 'team:ID' of entries written with errors (reported in okr-pages.yaml): content
     # naming them is not reported again as naming an unknown cycle or team.
     unusable: frozenset[str] = frozenset()
+    # SPEC §9, reader views
+    checkin_every: int = 14  # days: a key result of a running cycle not updated for longer is overdue
+    changes_window: int = 7  # days: the changes page compares the site with itself this long ago
+    repo_url: str | None = None  # https://github.com/acme/okrs: edit and history links
+    edit_uri: str | None = None  # below repo_url (or a whole URL): edit/main/ on GitHub
+    history_uri: str | None = None  # below repo_url: commits/main/ on GitHub; derived from edit_uri when absent
+    people: tuple[str, ...] = ()  # names known to be right: never reported as near-duplicates
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from .content import (
     Site,
     Team,
 )
+from .people import Person, ScoredPerson, group_people, maybe_person
 
 BOUNDARY_DIGITS = 9  # compare with bands and pace limits after rounding off float noise (0.35 - 0.5)
 FLAT_SHARE = 0.02  # a trend whose fitted change is under 2% of the mean level is flat
@@ -43,8 +45,11 @@ class ScoredKR:
     confidence: Number | None
     no_data: bool
     checkins: tuple[CheckIn, ...]  # those dated on or before as_of
-    progress: tuple[tuple[dt.date, float], ...] = ()  # score over time, for the progress chart
+    progress: tuple[tuple[dt.date, float], ...] = ()  # score at each dated value, for the progress chart
     kpi: KPI | None = None  # the KPI it reads
+    last_update: dt.date | None = None  # of its latest check-in (or KPI point it reads); None: no update yet
+    overdue: bool = False  # SPEC §9: in a running cycle, not updated for longer than checkin_every days
+    owner: Person | None = None  # its own owner, else the objective's
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,9 @@ class ScoredObjective:
     cycle: Cycle | None = None
     team: Team | None = None
     final_score: Number | None = None  # the reviewed final score, applied once the cycle has ended
+    owner: Person | None = None
+    checkin_every: int = 14  # days: its own checkin_every, else the config's
+    overdue: tuple[ScoredKR, ...] = ()  # its overdue key results
 
     @property
     def id(self) -> str:
@@ -95,6 +103,7 @@ class ScoredKPI:
     signal: bool
     signal_reason: str | None = None  # unhealthy | worsening, when it is a signal
     team: Team | None = None
+    owner: Person | None = None
 
     @property
     def id(self) -> str:
@@ -156,6 +165,7 @@ class ScoredTeam:
     subteams: tuple[Team, ...] = ()
     reviewed: bool = False  # a reviewed final score went into the score
     history: tuple[TeamCycle, ...] = ()  # every cycle it has objectives in, by start date
+    lead: Person | None = None
 
     @property
     def id(self) -> str:
@@ -187,6 +197,7 @@ class ScoredSite:
     next_of: dict[str, ScoredObjective] = field(default_factory=dict)
     previous_of: dict[str, ScoredObjective] = field(default_factory=dict)
     last_ended: ScoredCycle | None = None  # the most recently ended cycle: the one to review
+    people: dict[str, ScoredPerson] = field(default_factory=dict)  # by slug, ordered by name (SPEC §9)
 
     @property
     def current_cycle(self) -> str | None:
@@ -213,7 +224,7 @@ def points_until(series: tuple[Point, ...], as_of: dt.date) -> tuple[Point, ...]
     return series[:bisect.bisect_right(series, as_of, key=_date)]
 
 
-def _date(point: Point) -> dt.date:
+def _date(point: Point | CheckIn) -> dt.date:
     return point.date
 
 
@@ -223,18 +234,22 @@ def kpi_baseline(kpi: KPI, cycle: Cycle, as_of: dt.date) -> Number | None:
     return before[-1].value if before else None
 
 
-def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date) -> ScoredKR:
-    """A KR's score, 0–1, with the figures it came from."""
+def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date,
+                     checkin_every: int | None = None, owner: Person | None = None) -> ScoredKR:
+    """A KR's score, 0–1, with the figures it came from, its last update and, given the rhythm
+    ``checkin_every`` (days), whether it is overdue."""
     checkins = kr.checkins  # sorted by date: usually all of them are on or before as_of
     if checkins and checkins[-1].date > as_of:
         checkins = tuple(c for c in checkins if c.date <= as_of)
     confidence = next((c.confidence for c in reversed(checkins) if c.confidence is not None), None)
+    last_update = checkins[-1].date if checkins else None
     if kr.type == "milestone":
         score = weighted_mean([(1.0 if m.done else 0.0, m.weight) for m in kr.milestones]) or 0.0
-        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
+        # Milestones and yes/no KRs have no dated value: nothing to plot, no check-in to miss.
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, (), None, last_update, False, owner)
     if kr.type == "binary":
         score = 1.0 if kr.done else 0.0
-        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, (), None, last_update, False, owner)
     kpi = kpis.get(kr.kpi) if kr.kpi else None
     baseline = kr.baseline
     if baseline is None and kpi is not None and cycle is not None:
@@ -245,8 +260,7 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
     if history:
         current = history[-1][1]
     elif kr.current is not None:
-        current = kr.current
-        history = [(min(as_of, cycle.end), current)] if cycle else []
+        current = kr.current  # undated: no point on the chart, no last update
     else:
         inside: tuple[Point, ...] = ()
         if kpi is not None and cycle is not None:
@@ -255,20 +269,31 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         current = inside[-1].value if inside else baseline
         no_data = not inside
         history = [(p.date, p.value) for p in inside]
+        if inside:
+            last_update = inside[-1].date
     if baseline is None or current is None or kr.target is None or kr.target == baseline:
-        return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi)
+        return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi, last_update=last_update,
+                        owner=owner)
     span = kr.target - baseline
     # clamp((value - baseline) / span) to 0–1, written out: this runs for every check-in of every KR
     progress = [(date, max(0.0, min(1.0, (value - baseline) / span))) for date, value in history]
-    if cycle and all(date != cycle.start for date, _ in history):
-        progress.insert(0, (cycle.start, 0.0))
+    if progress and cycle and progress[0][0] != cycle.start:
+        progress.insert(0, (cycle.start, 0.0))  # the baseline is the value at the cycle's start
     score = max(0.0, min(1.0, (current - baseline) / span))
-    return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi)
+    overdue = is_overdue(kr, score, last_update, cycle, as_of, checkin_every)
+    return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi,
+                    last_update, overdue, owner)
 
 
-def _final_point(score: float, cycle: Cycle | None, as_of: dt.date) -> tuple[tuple[dt.date, float], ...]:
-    """Milestone and yes/no KRs have no history: one point, their score today."""
-    return ((min(as_of, cycle.end), score),) if cycle else ()
+def is_overdue(kr: KeyResult, score: float, last_update: dt.date | None, cycle: Cycle | None, as_of: dt.date,
+               checkin_every: int | None) -> bool:
+    """SPEC §9: in a running cycle, the last update (else the cycle's start) is more than
+    ``checkin_every`` days old. Only KRs that take check-ins can miss one: numbers typed in. A KR
+    reading a KPI follows the KPI's cadence (and shows as stale with it), milestones and yes/no KRs
+    change with their done flags, and a KR at its target needs no more."""
+    return (checkin_every is not None and kr.type == "numeric" and kr.kpi is None and score < 1.0
+            and cycle is not None and cycle.start <= as_of <= cycle.end
+            and (as_of - (last_update or cycle.start)).days > checkin_every)
 
 
 def grade(score: float, bands: Bands) -> str:
@@ -303,16 +328,24 @@ def pace(score: float, cycle: Cycle | None, committed: bool, as_of: dt.date, lim
     return "on_track"
 
 
+def reviewed_score(objective: Objective, cycle: Cycle | None, score: float, as_of: dt.date) -> tuple[Number | None, float]:
+    """(the reviewed final score if it counts, the score that decides grade and pace): a reviewed
+    final score counts once the cycle has ended (before, check warns that it waits)."""
+    final = objective.final_score if cycle is not None and as_of > cycle.end else None
+    return final, score if final is None else float(final)
+
+
 def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredObjective:
     """An objective's score: the weighted mean of its key results' scores."""
     cycle = site.cycles.get(objective.cycle)
-    krs = tuple(score_key_result(kr, cycle, site.kpis, as_of) for kr in objective.key_results)
+    every = objective.checkin_every or site.config.checkin_every
+    owner = maybe_person(objective.owner)
+    krs = tuple(score_key_result(kr, cycle, site.kpis, as_of, every, maybe_person(kr.owner) or owner)
+                for kr in objective.key_results)
     weights = [kr.weight for kr in objective.key_results]
     score = weighted_mean([(s.score, w) for s, w in zip(krs, weights)]) or 0.0
     confidence = weighted_mean([(s.confidence, w) for s, w in zip(krs, weights) if s.confidence is not None])
-    # A reviewed final score counts once the cycle has ended (before, check warns that it waits).
-    final = objective.final_score if cycle is not None and as_of > cycle.end else None
-    graded = score if final is None else float(final)
+    final, graded = reviewed_score(objective, cycle, score, as_of)
     return ScoredObjective(
         objective=objective,
         score=score,
@@ -324,6 +357,9 @@ def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredO
         cycle=cycle,
         team=site.teams.get(objective.team) if objective.team else None,
         final_score=final,
+        owner=owner,
+        checkin_every=every,
+        overdue=tuple(kr for kr in krs if kr.overdue),
     )
 
 
@@ -434,8 +470,10 @@ def team_order(teams: dict[str, Team]) -> list[tuple[Team, int]]:
     return ordered
 
 
-def score_kpis(site: Site, as_of: dt.date, now: str | None) -> dict[str, ScoredKPI]:
-    """Every KPI's health, trend, staleness and signal."""
+def score_kpis(site: Site, as_of: dt.date, now: str | None,
+               reuse: dict[str, ScoredKPI] | None = None) -> dict[str, ScoredKPI]:
+    """Every KPI's health, trend, staleness and signal. ``reuse`` holds records of another date
+    whose series is the same at this one (no point between the two dates)."""
     readers: dict[str, list[str]] = {}
     read_now: set[str] = set()
     for objective in site.objectives.values():
@@ -445,27 +483,66 @@ def score_kpis(site: Site, as_of: dt.date, now: str | None) -> dict[str, ScoredK
                 if objective.cycle == now:
                     read_now.add(kr.kpi)
     kpis = {}
+    reuse = reuse or {}
     for kid, kpi in site.kpis.items():
-        series = points_until(kpi.series, as_of)
-        latest = series[-1] if series else None
-        state = health(kpi, latest)
+        same = reuse.get(kid)
+        if same is not None:
+            series, latest, state, direction = same.series, same.latest, same.health, same.trend
+        else:
+            series = points_until(kpi.series, as_of)
+            latest = series[-1] if series else None
+            state = health(kpi, latest)
+            direction = trend(series, kpi.direction)
         reason = None
         if kid not in read_now:
             if state == "unhealthy":
                 reason = "unhealthy"
             elif worsening_steps(series, kpi.direction):
                 reason = "worsening"
-        kpis[kid] = ScoredKPI(kpi, series, latest, state, trend(series, kpi.direction),
-                              stale(latest, kpi.cadence, as_of), tuple(readers.get(kid, ())),
-                              reason is not None, reason, site.teams.get(kpi.team) if kpi.team else None)
+        kpis[kid] = ScoredKPI(kpi, series, latest, state, direction, stale(latest, kpi.cadence, as_of),
+                              tuple(readers.get(kid, ())), reason is not None, reason,
+                              site.teams.get(kpi.team) if kpi.team else None, maybe_person(kpi.owner))
     return kpis
 
 
-def score_site(site: Site, as_of: dt.date) -> ScoredSite:
-    """Every figure of SPEC §3 for the whole site as of one date, grouped once."""
-    objectives = {oid: score_objective(o, site, as_of) for oid, o in site.objectives.items()}
+def _dated_between(items: tuple[CheckIn, ...] | tuple[Point, ...], low: dt.date, high: dt.date) -> bool:
+    """Whether a date-sorted tuple of check-ins or points has one dated after ``low``, up to ``high``."""
+    return bool(items) and bisect.bisect_right(items, high, key=_date) > bisect.bisect_right(items, low, key=_date)
+
+
+def _moved_in_time(scored: ScoredObjective, site: Site, as_of: dt.date) -> ScoredObjective:
+    """An objective scored for another date when nothing dated between the two dates feeds it: its
+    key results' figures stand; expected progress, pace and overdue marks follow the date."""
+    cycle, every = scored.cycle, scored.checkin_every
+    krs = tuple(kr if kr.overdue == (late := is_overdue(kr.kr, kr.score, kr.last_update, cycle, as_of, every))
+                else dataclasses.replace(kr, overdue=late) for kr in scored.key_results)
+    final, graded = reviewed_score(scored.objective, cycle, scored.score, as_of)
+    return dataclasses.replace(
+        scored, grade=grade(graded, site.config.bands), expected=expected_progress(cycle, as_of) if cycle else 0.0,
+        pace=pace(graded, cycle, scored.objective.commitment == "committed", as_of, site.config.pace),
+        key_results=krs, final_score=final, overdue=tuple(kr for kr in krs if kr.overdue))
+
+
+def score_site(site: Site, as_of: dt.date, people: bool = True, reuse: ScoredSite | None = None) -> ScoredSite:
+    """Every figure of SPEC §3 for the whole site as of one date, grouped once; with ``people``,
+    everyone's holdings too (SPEC §9).
+
+    ``reuse``, the same site scored as of another date, saves the work on everything that no
+    check-in or KPI point dated between the two dates feeds (the figures are the same as without
+    it): the changes page scores the site a second time, a week earlier."""
+    other = reuse if reuse is not None and reuse.site is site and reuse.as_of != as_of else None
+    low, high = sorted((as_of, other.as_of)) if other is not None else (as_of, as_of)
+    quiet = {kid for kid, kpi in site.kpis.items() if other is not None and not _dated_between(kpi.series, low, high)}
+    objectives = {}
+    for oid, o in site.objectives.items():
+        if other is not None and all(not _dated_between(kr.checkins, low, high)
+                                     and (kr.kpi is None or kr.kpi in quiet or kr.kpi not in site.kpis)
+                                     for kr in o.key_results):
+            objectives[oid] = _moved_in_time(other.objectives[oid], site, as_of)
+        else:
+            objectives[oid] = score_objective(o, site, as_of)
     now = current_cycle(site.cycles, as_of)
-    kpis = score_kpis(site, as_of, now)
+    kpis = score_kpis(site, as_of, now, {kid: other.kpis[kid] for kid in quiet} if other is not None else None)
     bands = site.config.bands
     by_cycle: dict[str, list[ScoredObjective]] = {cid: [] for cid in site.cycles}
     by_team: dict[str, tuple[list[ScoredObjective], list[ScoredObjective]]] = {
@@ -520,11 +597,12 @@ def score_site(site: Site, as_of: dt.date) -> ScoredSite:
                                     tuple(current), tuple(past), tuple(kpis_by_team.get(team.id, ())),
                                     site.teams.get(team.parent) if team.parent else None,
                                     tuple(subteams.get(team.id, ())), any(s.reviewed for s in current),
-                                    tuple(histories.get(team.id, ())))
+                                    tuple(histories.get(team.id, ())), maybe_person(team.lead))
     ended = last_ended_cycle(site.cycles, as_of)
     return ScoredSite(
         site=site, as_of=as_of, current=cycles[now] if now else None, cycles=cycles, teams=teams,
         objectives=objectives, kpis=kpis, signals=tuple(status for status in kpis.values() if status.signal),
         children={oid: tuple(kids) for oid, kids in children.items()},
         next_of=next_of, previous_of=previous_of, last_ended=cycles[ended] if ended else None,
+        people=group_people(objectives, kpis, teams, now, site.config.people) if people else {},
     )

@@ -110,6 +110,10 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         sources=read_sources(src, record.get("sources")),
         limits=limits,
         unusable=frozenset(_unusable(record.get("cycles", []), "cycle") + _unusable(record.get("teams", []), "team")),
+        checkin_every=record.get("checkin_every", 14),
+        changes_window=record.get("changes_window", 7),
+        people=tuple(item.get("name") for item in record.get("people", []) if "name" in item),
+        **_repository(src, record),
     )
     return config, src.problems
 
@@ -128,6 +132,34 @@ def _limits(node: object) -> Limits:
     if record is None:
         return Limits()
     return Limits(**record.values)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_WEB = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _repository(src: Source, record: Record) -> dict[str, str | None]:
+    """repo_url, edit_uri and history_uri as MkDocs reads them: the URIs are paths below repo_url (or
+    whole http(s) URLs); a page's source path is appended to them. Anything but http(s) is refused,
+    so no written link can run a script."""
+    values: dict[str, str | None] = {"repo_url": record.get("repo_url")}
+    for key in ("edit_uri", "history_uri"):
+        value = record.get(key)
+        if value is None:
+            values[key] = None
+            continue
+        value = str(value).strip()
+        if _SCHEME.match(value) and not _WEB.match(value):
+            src.error(record.node_of(key), key, f"'{value}' is not an http or https URL",
+                      "write a path below repo_url such as edit/main/, or a whole https:// URL")
+            value = None
+        elif not _WEB.match(value or "") and values["repo_url"] is None and "repo_url" not in record.invalid:
+            src.warning(record.node_of(key), key, f"{key} has no effect without repo_url",
+                        "add repo_url: with the repository's web address, e.g. https://github.com/acme/okrs")
+        elif any(ch.isspace() for ch in value):
+            src.error(record.node_of(key), key, f"'{value}' contains a space",
+                      "write the path as in the address bar, e.g. edit/main/")
+            value = None
+        values[key] = value
+    return values
 
 
 def _content_dir(src: Source, record: Record, site_dir: Path) -> str:
@@ -179,7 +211,8 @@ def _teams(src: Source, items: list[Record]) -> tuple[Team, ...]:
             src.error(item.node_of("id"), item.field_path("id"), f"duplicate team id '{team_id}'",
                       "give each team its own id")
             continue
-        teams[team_id] = Team(team_id, item.get("name", team_id), item.get("parent"), item.get("lead"))
+        teams[team_id] = Team(team_id, item.get("name", team_id), item.get("parent"), item.get("lead"),
+                              src.position(item.node_of("lead")))
     by_id = {item.get("id"): item for item in items if "id" in item}
     for team in teams.values():
         if team.parent is not None and team.parent not in teams:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -26,6 +27,8 @@ class Document:
     line_offset: int  # lines before the front matter's first line
     body: str
     body_line: int  # 1-based line where the body starts
+    front_digest: str = ""  # of the front matter's text: what changes when only the body does not
+
 
     @property
     def top_folder(self) -> str:
@@ -126,4 +129,5 @@ def load_document(data: bytes, rel: str, content_rel: str) -> tuple[Document | N
         front, problem = _front_mapping(front_text, rel, offset)
         if problem:
             return None, problem
-    return Document(rel, content_rel, front, offset, body, body_line), None
+    front_digest = hashlib.blake2b((front_text or "").encode(), digest_size=16).hexdigest()
+    return Document(rel, content_rel, front, offset, body, body_line, front_digest), None

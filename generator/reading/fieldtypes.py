@@ -208,6 +208,30 @@ def _positive(node: yaml.ScalarNode, spec: Field) -> Any:
     return value
 
 
+MAX_DAYS = 3660  # ten years: a longer rhythm or window is a typo
+
+
+def _days(node: yaml.ScalarNode, spec: Field) -> Any:
+    value = _number(node, spec)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
+        raise Invalid(f"expected a whole number of days from 1 to {MAX_DAYS}, got {node.value}",
+                      "write a number of days such as 14")
+    return value
+
+
+_WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+
+
+def _url(node: yaml.ScalarNode, spec: Field) -> Any:
+    text = _text(node, spec)
+    if not _WEB_URL.match(str(text)):
+        raise Invalid(f"expected an http or https URL, got {describe(node)}",
+                      "write the whole address, e.g. https://github.com/acme/okrs")
+    return str(text)
+
+
 def _bool(node: yaml.ScalarNode, spec: Field) -> Any:
     value = _value(node)
     if not isinstance(value, bool):
@@ -296,6 +320,10 @@ TYPES: dict[str, FieldType] = {t.name: t for t in (
               {"type": "number", "minimum": 0, "maximum": 1}),
     FieldType("positive", "a number above 0", "write a number such as 1", _positive,
               {"type": "number", "exclusiveMinimum": 0, "maximum": NUMBER_LIMIT}),
+    FieldType("days", "a whole number of days", "write a number of days such as 14", _days,
+              {"type": "integer", "minimum": 1, "maximum": MAX_DAYS}),
+    FieldType("url", "an http or https URL", "write the whole address, e.g. https://github.com/acme/okrs", _url,
+              {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}),
     FieldType("bool", "true or false", "write true or false", _bool, {"type": "boolean"}),
     FieldType("date", "a date", "write YYYY-MM-DD, e.g. 2026-10-07", _date,
               {"type": "string", "pattern": DATE_PATTERN}),

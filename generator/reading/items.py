@@ -142,7 +142,7 @@ def _read_objective(src: Source, document: Document, body: Body, allow_html: boo
     if record is None or "title" not in record or "cycle" not in record:
         return None
     marks = _marks(src, record, "", "title", "cycle", "team", "aligns_to", "commitment", "key_results", "id",
-                   "final_score", "retrospective", "next", "previous")
+                   "final_score", "retrospective", "next", "previous", "owner")
     key_results: list[KeyResult] = []
     seen_ids: set[str] = set()
     for kr_record in record.get("key_results", []):
@@ -156,7 +156,7 @@ def _read_objective(src: Source, document: Document, body: Body, allow_html: boo
             continue
         seen_ids.add(kr.id)
         key_results.append(kr)
-        marks.update(_marks(src, kr_record, kr_record.path + ".", "kpi", "target", "title"))
+        marks.update(_marks(src, kr_record, kr_record.path + ".", "kpi", "target", "title", "owner"))
         for checkin in kr_record.get("checkins", []):
             if "date" in checkin:
                 marks[checkin.path + ".date"] = src.position(checkin.node_of("date"))
@@ -182,6 +182,8 @@ def _read_objective(src: Source, document: Document, body: Body, allow_html: boo
         retro=_retrospective(src, record, document, allow_html),
         next=record.get("next"),
         previous=record.get("previous"),
+        checkin_every=record.get("checkin_every"),
+        front_digest=document.front_digest,
     )
 
 
@@ -213,7 +215,8 @@ def _read_key_result(src: Source, record: Record) -> KeyResult | None:
                   "a key result is measured one way: a target, milestones, or done",
                   "keep one of target, milestones and done")
         return None
-    common = {"id": kr_id, "title": title, "weight": record.get("weight", 1), "path": record.path}
+    common = {"id": kr_id, "title": title, "weight": record.get("weight", 1), "path": record.path,
+              "owner": record.get("owner")}
     checkins = tuple(sorted((_checkin(c) for c in record.get("checkins", [])
                              if "date" in c), key=lambda c: c.date))
     if "milestones" in record:
@@ -342,7 +345,7 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
         body_line=document.body_line,
         series_file=series_file,
         feed=feed,
-        marks=_marks(src, record, "", "title", "series", "team", "id"),
+        marks=_marks(src, record, "", "title", "series", "team", "id", "owner"),
         compiled=body,
     )
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import KPI, Config, Cycle, KeyResult, Objective, Page, Site, Team
+from ..model.people import mentions, person
 from .config import calendar_year, implicit_cycle
 
 # Sections the site generates; a documentation page may not take their place.
 GENERATED = {"": "the home page", "kpis/": "the KPI dashboard", "teams/": "the team list",
-             "alignment/": "the alignment tree", "cycles/": "the cycle archive", "search/": "the search page"}
+             "alignment/": "the alignment tree", "cycles/": "the cycle archive", "search/": "the search page",
+             "people/": "the list of people", "changes/": "the changes page"}
 RESERVED_FOLDERS = ("assets", "api")
 
 
@@ -184,6 +186,7 @@ def page_url_clashes(site: Site) -> list[Diagnostic]:
     taken.update({f"teams/{team}/": f"the page of team '{team}'" for team in site.teams})
     taken.update({f"cycles/{cycle}/": f"the page of cycle '{cycle}'" for cycle in site.cycles})
     taken.update({f"cycles/{cycle}/review/": f"the review of cycle '{cycle}'" for cycle in site.cycles})
+    taken.update({f"people/{person(m.name).slug}/": f"the page of {m.name}" for m in mentions(site)})
     items: list[Objective | KPI] = [*site.objectives.values(), *site.kpis.values()]
     taken.update({item.url: item.source for item in items})
     clashes = []

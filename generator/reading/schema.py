@@ -58,6 +58,7 @@ KEY_RESULT: dict[str, Field] = {
     "checkins": _f("records", "Dated check-ins.", fields=CHECKIN),
     "milestones": _f("records", "Milestones; the score is the share done.", fields=MILESTONE),
     "done": _f("bool", "A yes/no KR: scores 1 when done, else 0."),
+    "owner": _f("text", "The person who updates this key result; default the objective's owner."),
 }
 
 OBJECTIVE: dict[str, Field] = {
@@ -77,6 +78,7 @@ OBJECTIVE: dict[str, Field] = {
     "retrospective": _f("text", "Markdown: what happened and what we learned, written when the cycle ends."),
     "next": _f("path_id", "Id of the follow-up objective in a later cycle."),
     "previous": _f("path_id", "Id of the objective this one follows up."),
+    "checkin_every": _f("days", "Days between check-ins for this objective; default the site's checkin_every."),
 }
 
 KPI: dict[str, Field] = {
@@ -171,6 +173,19 @@ CONFIG: dict[str, Field] = {
         "text": _f("count", "Most characters in any other text field; default 10000."),
         "messages": _f("count", "Most problems shown per file, then one 'and K more' line; default 20."),
     }),
+    "checkin_every": _f("days", "Days a key result of a running cycle may go without a check-in before it "
+                        "is overdue; default 14."),
+    "changes_window": _f("days", "Days the changes page looks back; default 7."),
+    "repo_url": _f("url", "The repository's web address, e.g. https://github.com/acme/okrs: pages link to "
+                   "their source file's edit view and history."),
+    "edit_uri": _f("text", "Path from repo_url to the site folder's edit view, e.g. edit/main/ (GitHub, "
+                   "the default) or -/edit/main/ (GitLab); or a whole https URL."),
+    "history_uri": _f("text", "Path from repo_url to the site folder's history, e.g. commits/main/; "
+                      "default derived from edit_uri."),
+    "people": _f("records", "Names known to be right: never reported as near-duplicates of each other, and "
+                 "the spelling shown.", fields={
+                     "name": _f("text", "A person's name as it should be written.", required=True),
+                 }),
 }
 
 

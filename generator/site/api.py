@@ -1,4 +1,5 @@
-"""api/okrs.json and api/kpis.json: the scored model as a stable JSON contract (SPEC §7)."""
+"""api/okrs.json, api/kpis.json and api/changes.json: the scored model as a stable JSON contract
+(SPEC §7, §9)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from typing import Any
 
 import orjson
 
+from ..model.changes import Changes
 from ..model.content import CheckIn, Point
+from ..model.people import Person, ScoredPerson
 from ..model.review import ReviewCounts, review_counts
 from ..model.scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
 from .markup import url_path
@@ -19,6 +22,10 @@ def _checkin(checkin: CheckIn) -> dict[str, Any]:
 
 def _point(point: Point) -> dict[str, Any]:
     return {"date": point.date.isoformat(), "value": point.value}
+
+
+def _name(who: Person | None) -> str | None:
+    return who.name if who else None
 
 
 def key_result_json(score: ScoredKR) -> dict[str, Any]:
@@ -39,6 +46,9 @@ def key_result_json(score: ScoredKR) -> dict[str, Any]:
         "done": kr.done,
         "milestones": [{"title": m.title, "done": m.done, "weight": m.weight} for m in kr.milestones],
         "checkins": [_checkin(c) for c in score.checkins],
+        "owner": _name(score.owner),
+        "last_update": score.last_update.isoformat() if score.last_update else None,
+        "overdue": score.overdue,
     }
 
 
@@ -65,6 +75,8 @@ def objective_json(score: ScoredObjective, follow_up: ScoredObjective | None = N
         "next": follow_up.id if follow_up else None,
         "previous": before.id if before else None,
         "key_results": [key_result_json(kr) for kr in score.key_results],
+        "checkin_every": score.checkin_every,
+        "overdue_krs": [kr.kr.id for kr in score.overdue],
     }
 
 
@@ -91,6 +103,23 @@ def okrs_json(scored: ScoredSite) -> dict[str, Any]:
                    "score": t.score, "reviewed": t.reviewed} for t in _config_order(scored)],
         "objectives": [objective_json(o, scored.next_of.get(oid), scored.previous_of.get(oid))
                        for oid, o in scored.objectives.items()],
+        "people": [person_json(p) for p in scored.people.values()],
+    }
+
+
+def person_json(who: ScoredPerson) -> dict[str, Any]:
+    """A person and the ids of what they own (SPEC §9): the figures are on the objectives and KPIs."""
+    return {
+        "slug": who.slug,
+        "name": who.name,
+        "names": list(who.names),
+        "url": who.url,
+        "objectives": [o.id for o in who.objectives],
+        "key_results": [f"{o.id}#{kr.kr.id}" for o, kr in who.key_results],
+        "overdue": [f"{o.id}#{kr.kr.id}" for o, kr in who.overdue],
+        "past_objectives": [o.id for o in who.past],
+        "kpis": [k.id for k in who.kpis],
+        "teams": [t.id for t in who.teams],
     }
 
 
@@ -129,6 +158,30 @@ def kpis_json(scored: ScoredSite) -> dict[str, Any]:
         "as_of": scored.as_of.isoformat(),
         "kpis": [kpi_json(k) for k in scored.kpis.values()],
         "signals": [k.kpi.id for k in scored.signals],
+    }
+
+
+def _figures(o: ScoredObjective) -> dict[str, Any]:
+    return {"score": o.score, "grade": o.grade, "pace": o.pace}
+
+
+def changes_json(changes: Changes) -> dict[str, Any]:
+    """api/changes.json: what changed from ``since`` (exclusive) to ``as_of`` (inclusive)."""
+    return {
+        "as_of": changes.as_of.isoformat(),
+        "since": changes.since.isoformat(),
+        "days": changes.days,
+        "objectives": [{"id": m.objective.id, "title": m.objective.objective.title, "url": m.objective.url,
+                        "before": _figures(m.before), "after": _figures(m.objective)} for m in changes.moves],
+        "checkins": [{"objective": c.objective.id, "key_result": c.key_result.kr.id,
+                      "title": c.key_result.kr.title, "url": f"{c.objective.url}#kr-{c.key_result.kr.id}",
+                      **_checkin(c.checkin)} for c in changes.checkins],
+        "kpis": [{"id": k.kpi.id, "title": k.kpi.kpi.title, "url": k.kpi.url,
+                  "points": [_point(p) for p in k.points],
+                  "before": {"health": k.before.health, "trend": k.before.trend},
+                  "after": {"health": k.kpi.health, "trend": k.kpi.trend}} for k in changes.kpis],
+        "signals": {"raised": [k.id for k in changes.raised], "cleared": [k.id for k in changes.cleared]},
+        "added": [o.id for o in changes.added],
     }
 
 

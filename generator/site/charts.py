@@ -264,7 +264,7 @@ def _utc_day(day: dt.date) -> dict[str, Any]:
 
 def objective_chart(score: ScoredObjective, as_of: dt.date) -> dict | None:
     """Vega-Lite spec of each KR's progress over the cycle against the expected-pace line;
-    None when the objective has no cycle."""
+    None when the objective has no cycle or none of its key results has a dated value."""
     cycle, objective = score.cycle, score.objective
     if cycle is None:
         return None
@@ -272,6 +272,8 @@ def objective_chart(score: ScoredObjective, as_of: dt.date) -> dict | None:
     rows = [{"date": day.isoformat(), "kr": title, "progress": progress}
             for title, kr_score in zip(titles, score.key_results, strict=True)
             for day, progress in kr_score.progress]
+    if not rows:
+        return None  # no key result has a dated value: nothing to draw (the table says so)
     datasets: dict[str, list[dict[str, Any]]] = {
         "pace": [{"date": cycle.start.isoformat(), "progress": 0, "label": PACE_LABEL},
                  {"date": cycle.end.isoformat(), "progress": 1, "label": PACE_LABEL}],
@@ -282,7 +284,9 @@ def objective_chart(score: ScoredObjective, as_of: dt.date) -> dict | None:
     description = _objective_description(score, as_of, titles)
     spec = _fill("objective", description, datasets)
     spec = _put(spec, ("encoding", "x", "scale", "domain"), [_utc_day(cycle.start), _utc_day(cycle.end)])
-    colours = {"domain": titles, "range": [PALETTE[i % len(PALETTE)] for i in range(len(titles))]}
+    # Only KRs with dated values get a line and a legend entry; each keeps the colour of its place.
+    drawn = [i for i, kr_score in enumerate(score.key_results) if kr_score.progress]
+    colours = {"domain": [titles[i] for i in drawn], "range": [PALETTE[i % len(PALETTE)] for i in drawn]}
     # KR order, not alphabetical order, decides each line's colour
     spec["layer"] = [_put(layer, ("encoding", "color", "scale"), colours) if "color" in layer["encoding"]
                      else layer for layer in spec["layer"]]
@@ -292,7 +296,7 @@ def objective_chart(score: ScoredObjective, as_of: dt.date) -> dict | None:
 def _objective_description(score: ScoredObjective, as_of: dt.date, titles: list[str]) -> str:
     objective, cycle = score.objective, score.cycle
     assert cycle is not None
-    results = "; ".join(f"{title} {kr.score:.0%}"
+    results = "; ".join(f"{title} {kr.score:.0%}" + ("" if kr.progress else " (no dated value, not drawn)")
                         for title, kr in zip(titles, score.key_results, strict=True))
     count = len(titles)
     when = "final" if as_of > cycle.end else f"as of {as_of.isoformat()}"

@@ -13,16 +13,21 @@ import hashlib
 from ..model.content import KPI, Objective, Page
 from ..model.scoring import ScoredSite
 from .jobs import (
+    CHANGES,
     FRAME,
     GUIDES,
+    PEOPLE,
+    REPO,
     TEAMS,
     SiteView,
     c_key,
     d_key,
     k_key,
+    ks_key,
     next_key,
     o_key,
     os_key,
+    p_key,
     previous_key,
     t_key,
 )
@@ -39,7 +44,7 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
     site = scored.site
     config = site.config
     as_of = scored.as_of.isoformat()
-    scoring = repr((config.bands, config.pace))
+    scoring = repr((config.bands, config.pace, config.checkin_every))
     markdown = repr(config.markdown_html)
     now = scored.current_cycle or ""
 
@@ -53,6 +58,7 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
                              for key, pages in view.sections().items()])),
         "config:base_url": config.base_url,
         "config:title": config.title,
+        REPO: digest(repr((config.repo_url, config.edit_uri, config.history_uri))),
     }
     kpi_sources = {kid: sources.get(kpi.source, "") for kid, kpi in site.kpis.items()}
     teams = {tid: repr(team) for tid, team in site.teams.items()}
@@ -69,7 +75,10 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
         fp[os_key(oid)] = digest("os", oid, objective.title, objective.owner or "", objective.commitment, objective.url,
                                  objective.cycle, team_of(objective.team), repr((score.score, score.grade, score.expected,
                                                                           score.pace, score.confidence,
-                                                                          score.final_score)))
+                                                                          score.final_score, len(score.overdue))))
+        # Its key results' rows come from its front matter (not its body), the date and what it reads.
+        fp[ks_key(oid)] = digest("ks", fp[os_key(oid)], objective.front_digest, as_of, str(score.checkin_every),
+                                 cycles.get(objective.cycle, "None"), scoring, *read)
     # An objective named as another's follow-up (or predecessor): the pair and the role are part of
     # what a page shows.
     for oid, linked in scored.next_of.items():
@@ -92,13 +101,30 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
         fp[f"{GUIDES}:{key}"] = digest(repr([(p.id, p.title, p.url) for p in pages]))
     for page in site.pages:
         fp[d_key(page.id)] = digest("d", page.id, page.source, sources.get(page.source, ""), markdown, links(page))
+    known = repr(config.people)
+    for slug, who in scored.people.items():
+        fp[p_key(slug)] = digest("p", slug, repr(who.names), known, as_of, now,
+                                 *(fp[os_key(o.id)] for o in (*who.objectives, *who.past)),
+                                 *(fp[ks_key(o.id)] for o, _ in who.key_results),
+                                 *(fp[k_key(k.id)] for k in who.kpis), *(repr(t.team) for t in who.teams))
+    fp[PEOPLE] = digest("people", known, now, repr([
+        (slug, who.name, len(who.objectives), len(who.key_results), len(who.overdue), len(who.kpis),
+         len(who.past), [(t.id, t.name) for t in who.teams]) for slug, who in scored.people.items()]))
+    # What changed is the site scored twice: as of as_of and changes_window days before. Both
+    # scorings read the objectives' front matter (never their bodies), the KPIs, cycles and teams.
+    fp[CHANGES] = digest("changes", as_of, str(config.changes_window), now, scoring, repr(list(site.cycles.values())),
+                         repr(list(site.teams.values())),
+                         *(f"{oid}={score.objective.front_digest}@{score.objective.source}"
+                           for oid, score in scored.objectives.items()),
+                         *(f"{kid}={kpi_sources[kid]}" for kid in site.kpis))
     objective_fps = [fp[o_key(oid)] for oid in scored.objectives]  # each one names its objective
-    fp["okrs"] = digest("okrs", now, *objective_fps, *(fp[t_key(t)] + repr(scored.teams[t].team) for t in site.teams),
-                        *(fp[c_key(c)] for c in scored.cycles))
+    fp["okrs"] = digest("okrs", now, known, *objective_fps,
+                        *(fp[t_key(t)] + repr(scored.teams[t].team) for t in site.teams),
+                        *(fp[c_key(c)] for c in scored.cycles), *(f"{kid}={kpi_sources[kid]}" for kid in site.kpis))
     fp["kpis"] = digest("kpis", *(fp[k_key(k)] for k in scored.kpis))
     fp["checkins"] = digest("checkins", config.title, config.base_url, *objective_fps)
     items: list[Objective | KPI | Page] = [*site.objectives.values(), *site.kpis.values(), *site.pages]
-    fp["search"] = digest("search", repr(list(site.teams.values())),
+    fp["search"] = digest("search", repr(list(site.teams.values())), known,
                           *(f"{item.source}={sources.get(item.source, '')}" for item in items),
                           *(team_of(score.objective.team) for score in scored.objectives.values()),
                           *(team_of(status.kpi.team) for status in scored.kpis.values()))

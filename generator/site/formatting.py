@@ -48,6 +48,18 @@ def long_date(value: dt.date | None) -> str:
     return NONE if value is None else f"{value.day} {value:%b %Y}"
 
 
+def days_ago(value: dt.date | None, as_of: dt.date) -> str:
+    """How long before ``as_of`` a day was: 'today', 'yesterday', '12 days ago'."""
+    if value is None:
+        return NONE
+    days = (as_of - value).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago" if days > 1 else f"in {-days} days"
+
+
 def words(code: str) -> str:
     """A status code as words: 'no_data' → 'no data'."""
     return code.replace("_", " ")

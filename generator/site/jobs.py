@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
 
-from ..model.content import Objective, Page
+from ..model.changes import Changes, changes_since
+from ..model.content import KPI, Objective, Page
+from ..model.people import ScoredPerson
 from ..model.review import CycleReview, ObjectiveReview, TeamReview, review_counts, review_cycle
 from ..model.scoring import (
     ScoredCycle,
@@ -27,12 +30,17 @@ from ..model.scoring import (
     ScoredSite,
     ScoredTeam,
 )
-from . import api, charts, search
+from . import api, charts, feed, previews, search
+from .editing import SourceLinks, checkin_command, source_links
 from .markup import Rendered, relative_url, render_body, url_path
 
 FRAME = "frame"  # what every HTML page shows: site title, navigation, the as-of date, chart mode
 GUIDES = "guides"  # the list of guide pages, in the guide navigation
 TEAMS = "teams"  # every team's name, parent and place in the tree: pages that list teams in order
+REPO = "repo"  # repo_url, edit_uri and history_uri: the edit and history links of content pages
+CHANGES = "changes"  # what changed in the last changes_window days (SPEC §9)
+PEOPLE = "people"  # the list of people with their counts
+STRIP = 5  # moves and check-ins shown on home; the changes page has them all
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,16 @@ def d_key(page_id: str) -> str:
     return f"d:{page_id}"
 
 
+def ks_key(objective_id: str) -> str:
+    """An objective's key results as rows of a list: title, owner, score, last update, overdue."""
+    return f"ks:{objective_id}"
+
+
+def p_key(slug: str) -> str:
+    """Everything a person's page shows."""
+    return f"p:{slug}"
+
+
 @dataclass
 class SiteView:
     """What page jobs read: the scored site, content paths for links, Markdown and charts."""
@@ -100,6 +118,16 @@ class SiteView:
 
     def __post_init__(self) -> None:
         self.config = self.scored.site.config
+
+    @cached_property
+    def changes(self) -> Changes:
+        """The changes of the last ``changes_window`` days: the site is scored a second time, only
+        when a page that shows them renders."""
+        return changes_since(self.scored)
+
+    def source_links(self, item: Objective | KPI | Page) -> SourceLinks | None:
+        """Edit and history links of an item's source file, when the config names a repository."""
+        return source_links(self.config, item.source)
 
     def body(self, item: Objective | Page | Any, url: str) -> Rendered:
         """An item's Markdown body as HTML, its links pointing at pages of the site."""
@@ -120,8 +148,8 @@ class SiteView:
                 + Markup("</script>"))
 
     def nav(self) -> list[tuple[str, str]]:
-        items = [("Home", ""), ("KPIs", "kpis/"), ("Teams", "teams/"), ("Alignment", "alignment/"),
-                 ("Archive", "cycles/")]
+        items = [("Home", ""), ("KPIs", "kpis/"), ("Teams", "teams/"), ("People", "people/"),
+                 ("Alignment", "alignment/"), ("Archive", "cycles/"), ("Changes", "changes/")]
         guides = self.guides()
         if guides:
             items.append(("Guide", guides[0].url))
@@ -198,17 +226,21 @@ def home_jobs(view: SiteView) -> Iterator[Job]:
     cycle = scored.current
     current = list(cycle.objectives) if cycle else []
     index_page = next((p for p in scored.site.pages if p.id == "index"), None)
-    inputs = [FRAME, *(os_key(o.id) for o in current), *(k_key(k) for k in scored.kpis),
-              *(t_key(t.team.id) for t, _ in by_team(view, current) if t is not None)]
+    inputs = [FRAME, CHANGES, *(os_key(o.id) for o in current), *(ks_key(o.id) for o in current),
+              *(k_key(k) for k in scored.kpis), *(t_key(t.team.id) for t, _ in by_team(view, current) if t is not None)]
     if cycle:
         inputs.append(c_key(cycle.id))
     if index_page:
         inputs.append(d_key(index_page.id))
 
     def context() -> dict[str, Any]:
+        changes = view.changes
         return {"cycle": cycle, "groups": by_team(view, current), "kpis": list(scored.kpis.values()),
                 "signals": scored.signals, "title": view.config.title,
-                "intro": view.body(index_page, "") if index_page else None}
+                "intro": view.body(index_page, "") if index_page else None,
+                "overdue": [(o, kr) for o in current for kr in o.overdue],
+                "changes": changes, "strip_moves": changes.moves[:STRIP], "strip_checkins": changes.checkins[:STRIP],
+                "description": previews.home(scored)}
 
     yield Job("index.html", tuple(inputs), "home.html", context)
 
@@ -220,7 +252,7 @@ def objective_jobs(view: SiteView) -> Iterator[Job]:
         parent = scored.objectives.get(objective.aligns_to or "")
         children = scored.children.get(objective.id, ())
         follow_up, before = scored.next_of.get(objective.id), scored.previous_of.get(objective.id)
-        inputs = (FRAME, o_key(objective.id), *([os_key(parent.id)] if parent else []),
+        inputs = (FRAME, REPO, o_key(objective.id), *([os_key(parent.id)] if parent else []),
                   *(os_key(child.id) for child in children),
                   *([next_key(objective.id, follow_up.id)] if follow_up else []),
                   *([previous_key(objective.id, before.id)] if before else []))
@@ -229,10 +261,13 @@ def objective_jobs(view: SiteView) -> Iterator[Job]:
                     children: tuple[ScoredObjective, ...] = children, follow_up: ScoredObjective | None = follow_up,
                     before: ScoredObjective | None = before) -> dict[str, Any]:
             url = score.objective.url
+            commands = {kr.id: checkin_command(score.objective, kr) for kr in score.objective.key_results}
             return {"o": score, "parent": parent, "children": children, "title": score.objective.title,
                     "body": view.body(score.objective, url), "chart": view.chart(f"objective:{score.id}"),
                     "next": follow_up, "previous": before,
-                    "retrospective": view.retrospective(score.objective, url)}
+                    "retrospective": view.retrospective(score.objective, url),
+                    "source": view.source_links(score.objective), "commands": commands,
+                    "description": previews.objective(score)}
 
         yield Job(objective.url + "index.html", inputs, "objective.html", context,
                   charts=(f"objective:{objective.id}",))
@@ -246,11 +281,12 @@ def kpi_jobs(view: SiteView) -> Iterator[Job]:
             objective_id, _, kr_id = ref.rpartition("#")  # a KR id has no "#"; an objective id may
             reader = scored.objectives[objective_id]
             readers.extend((reader, kr) for kr in reader.key_results if kr.kr.id == kr_id)
-        inputs = (FRAME, k_key(status.id), *dict.fromkeys(o_key(o.id) for o, _ in readers))
+        inputs = (FRAME, REPO, k_key(status.id), *dict.fromkeys(o_key(o.id) for o, _ in readers))
 
         def context(status: ScoredKPI = status, readers: list = readers) -> dict[str, Any]:
             return {"k": status, "readers": readers, "title": status.kpi.title,
-                    "body": view.body(status.kpi, status.url), "chart": view.chart(f"kpi:{status.id}")}
+                    "body": view.body(status.kpi, status.url), "chart": view.chart(f"kpi:{status.id}"),
+                    "source": view.source_links(status.kpi), "description": previews.kpi(status)}
 
         yield Job(status.url + "index.html", inputs, "kpi.html", context, charts=(f"kpi:{status.id}",))
 
@@ -262,7 +298,8 @@ def dashboard_jobs(view: SiteView) -> Iterator[Job]:
     def context() -> dict[str, Any]:
         groups = [(team, [(k, view.chart(f"spark:{k.id}")) for k in kpis])
                   for team, kpis in by_team(view, list(scored.kpis.values()))]
-        return {"groups": groups, "signals": scored.signals, "title": "KPIs"}
+        return {"groups": groups, "signals": scored.signals, "title": "KPIs",
+                "description": previews.dashboard(scored)}
 
     yield Job("kpis/index.html", inputs, "dashboard.html", context, charts=tuple(f"spark:{k}" for k in scored.kpis))
 
@@ -270,7 +307,7 @@ def dashboard_jobs(view: SiteView) -> Iterator[Job]:
 def teams_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     yield Job("teams/index.html", (FRAME, *(t_key(t) for t in scored.teams)), "teams.html",
-              lambda: {"teams": list(scored.teams.values()), "title": "Teams"})
+              lambda: {"teams": list(scored.teams.values()), "title": "Teams", "description": previews.teams(scored)})
 
 
 def team_jobs(view: SiteView) -> Iterator[Job]:
@@ -281,7 +318,7 @@ def team_jobs(view: SiteView) -> Iterator[Job]:
 
         def context(team: ScoredTeam = team) -> dict[str, Any]:
             return {"team": team, "current_cycle": scored.current, "past": list(reversed(team.past)),
-                    "title": team.name,
+                    "title": team.name, "description": previews.team(team, scored.current),
                     "history_chart": view.chart(f"history:{team.id}") if team.history else None}
 
         yield Job(team.url + "index.html", inputs, "team.html", context,
@@ -331,7 +368,7 @@ def alignment_jobs(view: SiteView) -> Iterator[Job]:
             rows, open_at_end = alignment_rows(scored, cycle)
             if rows:
                 trees.append((cycle, rows, open_at_end))
-        return {"trees": trees, "title": "Alignment"}
+        return {"trees": trees, "title": "Alignment", "description": previews.alignment(scored)}
 
     yield Job("alignment/index.html", inputs, "alignment.html", context)
 
@@ -348,7 +385,7 @@ def cycles_jobs(view: SiteView) -> Iterator[Job]:
                 entries = {entry.cycle.id: entry for entry in team.history}
                 history.append((team, [entries.get(c.id) for c in columns]))
         return {"cycles": list(reversed(ordered)), "title": "Cycle archive", "history_chart": view.chart("history:"),
-                "scored_cycles": columns, "history": history}
+                "scored_cycles": columns, "history": history, "description": previews.cycles(scored)}
 
     yield Job("cycles/index.html", (FRAME, TEAMS, *(c_key(c) for c in scored.cycles)), "cycles.html", context,
               charts=("history:",))
@@ -359,7 +396,7 @@ def cycle_jobs(view: SiteView) -> Iterator[Job]:
     for cycle in scored.cycles.values():
         inputs = (FRAME, c_key(cycle.id), *(os_key(o.id) for o in cycle.objectives))
         def context(cycle: ScoredCycle = cycle) -> dict[str, Any]:
-            return {"cycle": cycle, "title": cycle.name}
+            return {"cycle": cycle, "title": cycle.name, "description": previews.cycle(cycle)}
 
         yield Job(cycle.url + "index.html", inputs, "cycle.html", context)
 
@@ -411,50 +448,71 @@ def doc_jobs(view: SiteView) -> Iterator[Job]:
                 listed = [Section(name, titles.get(f"{name}/index", name.replace("-", " ").capitalize()) if name
                                   else "Guide", members[0].url, name == key)
                           for name, members in sections.items()]
+                body = view.body(page, page.url)
                 return {"doc": page, "guides": pages, "sections": listed if len(listed) > 1 else [],
                         "previous": pages[index - 1] if index else None,
                         "next": pages[index + 1] if index + 1 < len(pages) else None,
-                        "body": view.body(page, page.url), "title": page.title}
+                        "body": body, "title": page.title, "source": view.source_links(page),
+                        "description": previews.document(page, body.html)}
 
-            yield Job(page.url + "index.html", (FRAME, d_key(page.id), f"{GUIDES}:{key}", GUIDES), "page.html",
+            yield Job(page.url + "index.html", (FRAME, REPO, d_key(page.id), f"{GUIDES}:{key}", GUIDES), "page.html",
                       context)
 
 
 def search_jobs(view: SiteView) -> Iterator[Job]:
-    yield Job("search/index.html", (FRAME,), "search.html", lambda: {"title": "Search"})
+    yield Job("search/index.html", (FRAME,), "search.html", lambda: {
+        "title": "Search", "description": "Search objectives, key results, KPIs, people, teams and guides."})
     yield Job("assets/search-index.js", ("search",), data=lambda: search.search_index(view.scored))
 
 
 def not_found_jobs(view: SiteView) -> Iterator[Job]:
     # GitHub Pages serves 404.html at any depth, so its links start from base_url.
-    yield Job("404.html", (FRAME, "config:base_url"), "404.html", lambda: {"title": "Not found"},
+    yield Job("404.html", (FRAME, "config:base_url"), "404.html",
+              lambda: {"title": "Not found", "description": "This page does not exist, or it moved."},
               base=view.config.base_url)
 
 
 def feed_jobs(view: SiteView) -> Iterator[Job]:
-    scored = view.scored
-
-    def context() -> dict[str, Any]:
-        entries = []
-        for score in scored.objectives.values():
-            for kr in score.key_results:
-                for checkin in kr.checkins:
-                    entries.append((checkin.date, score.objective, kr.kr, checkin))
-        entries.sort(key=lambda e: (e[0], e[1].id, e[2].id), reverse=True)
-        return {"entries": entries[:100]}
-
-    yield Job("feed.xml", ("checkins", "config:title", "config:base_url"), "feed.xml", context)
+    yield Job("feed.xml", ("checkins", CHANGES, "config:title", "config:base_url"), "feed.xml",
+              lambda: {"entries": feed.entries(view.scored, view.changes)})
 
 
 def api_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     yield Job("api/okrs.json", ("okrs",), data=lambda: api.dumps(api.okrs_json(scored)))
     yield Job("api/kpis.json", ("kpis",), data=lambda: api.dumps(api.kpis_json(scored)))
+    yield Job("api/changes.json", (CHANGES,), data=lambda: api.dumps(api.changes_json(view.changes)))
+
+
+def people_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    yield Job("people/index.html", (FRAME, PEOPLE), "people.html",
+              lambda: {"people": list(scored.people.values()), "title": "People", "current_cycle": scored.current,
+                       "description": previews.people(scored)})
+
+
+def person_jobs(view: SiteView) -> Iterator[Job]:
+    scored = view.scored
+    for who in scored.people.values():
+        def context(who: ScoredPerson = who) -> dict[str, Any]:
+            return {"p": who, "current_cycle": scored.current, "title": who.name,
+                    "description": previews.person(who, scored.current)}
+
+        yield Job(who.url + "index.html", (FRAME, p_key(who.slug)), "person.html", context)
+
+
+def changes_jobs(view: SiteView) -> Iterator[Job]:
+    def context() -> dict[str, Any]:
+        changes = view.changes
+        return {"changes": changes, "title": "What changed", "description": previews.changes(changes)}
+
+    yield Job("changes/index.html", (FRAME, CHANGES), "changes.html", context)
 
 
 PAGE_KINDS: tuple[Callable[[SiteView], Iterator[Job]], ...] = (
     home_jobs, dashboard_jobs, teams_jobs, alignment_jobs, cycles_jobs, search_jobs, not_found_jobs,
     feed_jobs, api_jobs, objective_jobs, kpi_jobs, team_jobs, cycle_jobs, review_jobs, doc_jobs,
+    people_jobs, person_jobs, changes_jobs,
 )
 
 
@@ -478,4 +536,4 @@ def frame_context(view: SiteView, job: Job) -> dict[str, Any]:
             return relative_url(url, target)
         root = "../" * url.count("/") or "./"
     return {"config": view.config, "as_of": view.scored.as_of, "nav": view.nav(), "url": url, "root": root,
-            "link": link}
+            "link": link, "description": view.config.title, "og_type": "website" if url == "" else "article"}

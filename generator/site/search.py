@@ -28,6 +28,10 @@ def search_index(scored: ScoredSite) -> bytes:
                      "x": f"{k.id} {_plain(k.body)}"})
     for t in scored.site.teams.values():
         docs.append({"t": t.name, "u": f"teams/{t.id}/", "k": "Team", "s": t.lead or "", "x": t.id})
+    for who in scored.people.values():
+        teams = ", ".join(t.name for t in who.teams)
+        docs.append({"t": who.name, "u": who.url, "k": "Person", "s": f"Leads {teams}" if teams else "",
+                     "x": " ".join(who.names)})
     for p in scored.site.pages:
         docs.append({"t": p.title, "u": url_path(p.url), "k": "Guide", "s": "", "x": _plain(p.body)})
     text = orjson.dumps(docs).decode().replace("</", "<\\/")

@@ -64,7 +64,7 @@ def make_environment(theme: Theme) -> Environment:
         keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(num=formatting.number, pct=formatting.percent, score=formatting.score,
-                       label=LABELS.get, longdate=formatting.long_date)
+                       label=LABELS.get, longdate=formatting.long_date, ago=formatting.days_ago)
     return env
 
 

@@ -1,0 +1,84 @@
+"""From a page to changing it (SPEC §9): links to the source file's edit view and history in the
+repository, and the command that adds a check-in to a key result.
+
+``repo_url`` and ``edit_uri`` are read as MkDocs reads them, with one difference: the path that
+follows ``edit_uri`` is the file's path in the site folder (``content/okrs/x.md``), so
+``edit_uri`` leads to the site folder, not to the content folder.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from ..model.content import Config, KeyResult, Objective
+
+_EDIT = re.compile(r"^(-/)?(edit|blob)/")  # GitHub edit/main/, GitLab -/edit/main/ (and blob/ views)
+
+
+@dataclass(frozen=True)
+class SourceLinks:
+    """Where a page's source file is edited, and where its history is read (None: no such link)."""
+
+    edit: str | None
+    history: str | None
+
+
+def edit_uri(config: Config) -> str | None:
+    """The configured edit_uri, else the host's usual one: GitLab's -/edit/main/, Bitbucket's
+    src/main/, GitHub's (and any other host's) edit/main/."""
+    if config.edit_uri is not None or config.repo_url is None:
+        return config.edit_uri
+    host = (urlsplit(config.repo_url).hostname or "").lower()
+    if "gitlab" in host:
+        return "-/edit/main/"
+    if "bitbucket" in host:
+        return "src/main/"
+    return "edit/main/"
+
+
+def history_uri(config: Config) -> str | None:
+    """The configured history_uri, else edit_uri with its edit/ (or blob/) turned into commits/,
+    which is where GitHub and GitLab show a file's history; None when that cannot be told."""
+    if config.history_uri is not None:
+        return config.history_uri
+    edit = edit_uri(config)
+    if not edit:
+        return None
+    path = edit
+    if re.match(r"^https?://", edit, re.IGNORECASE):
+        if config.repo_url is None or not edit.startswith(config.repo_url.rstrip("/") + "/"):
+            return None
+        path = edit[len(config.repo_url.rstrip("/")) + 1:]
+    if not _EDIT.match(path):
+        return None
+    return _EDIT.sub(lambda m: f"{m[1] or ''}commits/", path, count=1)
+
+
+def _join(config: Config, uri: str | None, source: str) -> str | None:
+    if not uri:
+        return None  # an empty edit_uri turns the links off, as in MkDocs
+    path = quote(source, safe="/")
+    if re.match(r"^https?://", uri, re.IGNORECASE):
+        return uri.rstrip("/") + "/" + path
+    if config.repo_url is None:
+        return None
+    return f"{config.repo_url.rstrip('/')}/{uri.strip('/')}/{path}"
+
+
+def source_links(config: Config, source: str) -> SourceLinks | None:
+    """The edit and history links of a content file (its path in the site folder); None when the
+    config names no repository."""
+    links = SourceLinks(_join(config, edit_uri(config), source), _join(config, history_uri(config), source))
+    return links if links.edit or links.history else None
+
+
+def checkin_command(objective: Objective, kr: KeyResult) -> str | None:
+    """The command that adds a value to a key result, quoted for a POSIX shell: a KR that reads a KPI
+    takes the KPI's id; milestones and yes/no KRs take no value (None)."""
+    if kr.type != "numeric":
+        return None
+    target = kr.kpi if kr.kpi else f"{objective.id}#{kr.id}"
+    return f"okr-pages checkin {shlex.quote(target)} VALUE"
