@@ -45,6 +45,14 @@ class ScoredKR:
     checkins: tuple[CheckIn, ...]  # those dated on or before as_of
     progress: tuple[tuple[dt.date, float], ...] = ()  # score over time, for the progress chart
     kpi: KPI | None = None  # the KPI it reads
+    grade: str | None = None  # red / yellow / green by the site's bands, as an objective's
+
+    @property
+    def unit(self) -> str | None:
+        """The KR's unit; a KR that reads a KPI and names none measures in the KPI's unit."""
+        if self.kr.unit:
+            return self.kr.unit
+        return self.kpi.unit if self.kpi is not None else None
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,9 @@ class ScoredCycle:
 
 @dataclass(frozen=True)
 class ScoredTeam:
-    """A team with its score: the mean of its own objectives in the current cycle."""
+    """A team with its score: the mean of its own objectives in the current cycle; and the mean of
+    the objectives of the team and all its sub-teams, at any depth (equal to the score, or None,
+    for a team with no sub-teams)."""
 
     team: Team
     score: float | None
@@ -131,6 +141,9 @@ class ScoredTeam:
     kpis: tuple[ScoredKPI, ...]
     parent: Team | None = None
     subteams: tuple[Team, ...] = ()
+    with_subteams: float | None = None
+    with_subteams_grade: str | None = None
+    with_subteams_count: int = 0  # objectives the figure is the mean of
 
     @property
     def id(self) -> str:
@@ -194,18 +207,21 @@ def kpi_baseline(kpi: KPI, cycle: Cycle, as_of: dt.date) -> Number | None:
     return before[-1].value if before else None
 
 
-def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date) -> ScoredKR:
-    """A KR's score, 0–1, with the figures it came from."""
+def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date,
+                     bands: Bands | None = None) -> ScoredKR:
+    """A KR's score, 0–1, with the figures it came from (and its grade, given the bands)."""
     checkins = kr.checkins  # sorted by date: usually all of them are on or before as_of
     if checkins and checkins[-1].date > as_of:
         checkins = tuple(c for c in checkins if c.date <= as_of)
     confidence = next((c.confidence for c in reversed(checkins) if c.confidence is not None), None)
     if kr.type == "milestone":
         score = weighted_mean([(1.0 if m.done else 0.0, m.weight) for m in kr.milestones]) or 0.0
-        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of),
+                        grade=_grade_of(score, bands))
     if kr.type == "binary":
         score = 1.0 if kr.done else 0.0
-        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of))
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, _final_point(score, cycle, as_of),
+                        grade=_grade_of(score, bands))
     kpi = kpis.get(kr.kpi) if kr.kpi else None
     baseline = kr.baseline
     if baseline is None and kpi is not None and cycle is not None:
@@ -227,14 +243,20 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         no_data = not inside
         history = [(p.date, p.value) for p in inside]
     if baseline is None or current is None or kr.target is None or kr.target == baseline:
-        return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi)
+        return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi,
+                        grade=_grade_of(0.0, bands))
     span = kr.target - baseline
     # clamp((value - baseline) / span) to 0–1, written out: this runs for every check-in of every KR
     progress = [(date, max(0.0, min(1.0, (value - baseline) / span))) for date, value in history]
     if cycle and all(date != cycle.start for date, _ in history):
         progress.insert(0, (cycle.start, 0.0))
     score = max(0.0, min(1.0, (current - baseline) / span))
-    return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi)
+    return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi,
+                    _grade_of(score, bands))
+
+
+def _grade_of(score: float, bands: Bands | None) -> str | None:
+    return grade(score, bands) if bands is not None else None
 
 
 def _final_point(score: float, cycle: Cycle | None, as_of: dt.date) -> tuple[tuple[dt.date, float], ...]:
@@ -277,14 +299,15 @@ def pace(score: float, cycle: Cycle | None, committed: bool, as_of: dt.date, lim
 def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredObjective:
     """An objective's score: the weighted mean of its key results' scores."""
     cycle = site.cycles.get(objective.cycle)
-    krs = tuple(score_key_result(kr, cycle, site.kpis, as_of) for kr in objective.key_results)
+    bands = site.config.bands
+    krs = tuple(score_key_result(kr, cycle, site.kpis, as_of, bands) for kr in objective.key_results)
     weights = [kr.weight for kr in objective.key_results]
     score = weighted_mean([(s.score, w) for s, w in zip(krs, weights)]) or 0.0
     confidence = weighted_mean([(s.confidence, w) for s, w in zip(krs, weights) if s.confidence is not None])
     return ScoredObjective(
         objective=objective,
         score=score,
-        grade=grade(score, site.config.bands),
+        grade=grade(score, bands),
         expected=expected_progress(cycle, as_of) if cycle else 0.0,
         pace=pace(score, cycle, objective.commitment == "committed", as_of, site.config.pace),
         confidence=confidence,
@@ -453,13 +476,25 @@ def score_site(site: Site, as_of: dt.date) -> ScoredSite:
     for team in site.teams.values():
         if team.parent in site.teams:
             subteams.setdefault(team.parent, []).append(team)
-    for team, depth in team_order(site.teams):
+    order = team_order(site.teams)
+    # Sum and count of the current objectives of each team and its sub-teams: children come after
+    # their parent in tree order, so one pass backwards adds each team's totals into its parent's.
+    sums = {team.id: sum(s.score for s in by_team[team.id][0]) for team, _ in order}
+    counts = {team.id: len(by_team[team.id][0]) for team, _ in order}
+    for team, _ in reversed(order):
+        if team.parent in sums and team.parent != team.id:
+            sums[team.parent] += sums[team.id]
+            counts[team.parent] += counts[team.id]
+    for team, depth in order:
         current, past = by_team[team.id]
         value = mean([s.score for s in current])
+        count = counts[team.id]
+        below = sums[team.id] / count if count else None
         teams[team.id] = ScoredTeam(team, value, None if value is None else grade(value, bands), depth,
                                     tuple(current), tuple(past), tuple(kpis_by_team.get(team.id, ())),
                                     site.teams.get(team.parent) if team.parent else None,
-                                    tuple(subteams.get(team.id, ())))
+                                    tuple(subteams.get(team.id, ())),
+                                    below, None if below is None else grade(below, bands), count)
     return ScoredSite(
         site=site, as_of=as_of, current=cycles[now] if now else None, cycles=cycles, teams=teams,
         objectives=objectives, kpis=kpis, signals=tuple(status for status in kpis.values() if status.signal),

@@ -88,6 +88,11 @@ def describe(node: Any) -> str:
     return repr(node.value)
 
 
+def is_month_text(text: str) -> bool:
+    """Whether a date is written as a month (2026-11) rather than a day."""
+    return _MONTH.match(text.strip()) is not None
+
+
 def parse_date_text(text: str) -> dt.date | None:
     """An ISO date or a month (the month's first day); None when it is neither or does not exist."""
     match = _DAY.match(text)

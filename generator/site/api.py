@@ -28,7 +28,7 @@ def key_result_json(score: ScoredKR) -> dict[str, Any]:
         "baseline": score.baseline,
         "target": kr.target,
         "current": score.current,
-        "unit": kr.unit,
+        "unit": score.unit,  # a KR reading a KPI with no unit of its own measures in the KPI's
         "weight": kr.weight,
         "score": score.score,
         "confidence": score.confidence,
@@ -67,7 +67,7 @@ def okrs_json(scored: ScoredSite) -> dict[str, Any]:
         "cycles": [{"id": c.cycle.id, "start": c.cycle.start.isoformat(), "end": c.cycle.end.isoformat(),
                     "score": c.score} for c in scored.cycles.values()],
         "teams": [{"id": t.team.id, "name": t.team.name, "parent": t.team.parent, "lead": t.team.lead,
-                   "score": t.score} for t in _config_order(scored)],
+                   "score": t.score, "score_with_subteams": t.with_subteams} for t in _config_order(scored)],
         "objectives": [objective_json(o) for o in scored.objectives.values()],
     }
 
@@ -88,6 +88,7 @@ def kpi_json(status: ScoredKPI) -> dict[str, Any]:
         "unit": kpi.unit,
         "direction": kpi.direction,
         "cadence": kpi.cadence,
+        "period": kpi.period,
         "target": kpi.target,
         "thresholds": thresholds,
         "latest": _point(status.latest) if status.latest else None,
