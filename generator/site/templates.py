@@ -23,17 +23,26 @@ from jinja2 import (
 )
 
 from . import formatting
+from .formatting import N_
 from .themes import Theme
 
+# Status codes as words. Translated when shown (the ``label`` filter), so these stay the messages.
 LABELS = {
-    "on_track": "On track", "at_risk": "At risk", "off_track": "Off track", "final": "Final",
-    "missed": "Missed", "red": "Red", "yellow": "Yellow", "green": "Green", "healthy": "Healthy",
-    "watch": "Watch", "unhealthy": "Unhealthy", "no_target": "No target", "no_data": "No data",
-    "improving": "Improving", "worsening": "Worsening", "flat": "Flat", "unknown": "Unknown",
-    "aspirational": "Aspirational", "committed": "Committed", "up": "Higher is better",
-    "down": "Lower is better", "numeric": "Numeric", "milestone": "Milestones", "binary": "Done / not done",
-    "upcoming": "Upcoming", "running": "Running", "ended": "Ended",
+    "on_track": N_("On track"), "at_risk": N_("At risk"), "off_track": N_("Off track"), "final": N_("Final"),
+    "missed": N_("Missed"), "red": N_("Red"), "yellow": N_("Yellow"), "green": N_("Green"),
+    "healthy": N_("Healthy"), "watch": N_("Watch"), "unhealthy": N_("Unhealthy"), "no_target": N_("No target"),
+    "no_data": N_("No data"), "improving": N_("Improving"), "worsening": N_("Worsening"), "flat": N_("Flat"),
+    "unknown": N_("Unknown"), "aspirational": N_("Aspirational"), "committed": N_("Committed"),
+    "up": N_("Higher is better"), "down": N_("Lower is better"), "numeric": N_("Numeric"),
+    "milestone": N_("Milestones"), "binary": N_("Done / not done"), "upcoming": N_("Upcoming"),
+    "running": N_("Running"), "ended": N_("Ended"), "daily": N_("daily"), "weekly": N_("weekly"),
+    "monthly": N_("monthly"), "quarterly": N_("quarterly"),
 }
+
+
+def label(code: str | None) -> str:
+    """A status code as the reader's words: 'on_track' → 'On track'."""
+    return formatting.gettext(LABELS[code]) if code in LABELS else (code or "")
 
 
 class _ThemeLoader(FileSystemLoader):
@@ -51,15 +60,20 @@ class _ThemeLoader(FileSystemLoader):
 def make_environment(theme: Theme) -> Environment:
     """Autoescaped, strict about undefined names, with the formatting filters. Compiled templates
     are kept in the user's cache folder (keyed by each template's source), so a build compiles only
-    templates that changed."""
+    templates that changed.
+
+    UI strings in templates are written ``{{ _("…") }}``, ``{% trans %}`` or ``ngettext``: Jinja2's
+    i18n extension, with null (English) translations until the site's language selects a catalog."""
     env = Environment(
         loader=ChoiceLoader([_ThemeLoader(str(path)) for path in theme.template_dirs]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
+        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(), extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(num=formatting.number, pct=formatting.percent, score=formatting.score,
-                       label=LABELS.get, longdate=formatting.long_date)
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(num=formatting.number, numpart=formatting.number_in_range, pct=formatting.percent,
+                       score=formatting.score, label=label, longdate=formatting.long_date, tabledate=formatting.table_date,
+                       month=formatting.month, pointdate=formatting.point_date, withunit=formatting.with_unit)
     return env
 
 
