@@ -267,7 +267,7 @@ def test_render_svgs_prefixes_ids_and_is_deterministic() -> None:
 
 def _x_labels(svg: str) -> list[str]:
     """The x axis's labels in a rendered chart (the first axis group Vega draws is x)."""
-    axis = re.search(r'class="mark-text role-axis-label".*?</g>', svg, re.S)
+    axis = re.search(r'class="mark-text role-axis-label".*?</g>', svg, re.DOTALL)
     assert axis
     return re.findall(r">([^<]+)</text>", axis[0])
 
