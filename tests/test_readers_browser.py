@@ -441,4 +441,14 @@ def test_svg_charts_fill_the_column_and_their_text_reads(new_page, svg_site, sch
             .querySelectorAll('text')).map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })""")
         boxes.sort()
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(boxes)), boxes
+    # On a phone the chart drawn for a narrow column shows instead, its text at full size.
+    page.set_viewport_size({"width": 390, "height": 800})
+    shown = page.evaluate("""() => Array.from(document.querySelectorAll('.chart-canvas svg'))
+        .filter(svg => svg.getBoundingClientRect().width > 0).map(svg => svg.parentNode.className)""")
+    assert shown == ["svg-narrow"]
+    size = page.evaluate("""() => { const svg = document.querySelector('.svg-narrow svg');
+        const text = svg.querySelector('.role-axis-label text');
+        return text.getBoundingClientRect().height; }""")
+    assert size >= 9, f"axis labels {size:.1f} px high on a phone"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
     assert opened.errors == []

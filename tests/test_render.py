@@ -116,7 +116,9 @@ def test_svg_charts_are_inline_with_unique_ids_and_no_bundle(tmp_path: Path) -> 
     page = files["kpis/index.html"].decode()
     assert "<svg" in page and "vega-spec" not in page
     objective = files["okrs/2026-Q4/grow-0/index.html"].decode()
-    assert objective.count("<svg") == 1 and 'role="img"' in objective
+    # drawn for a wide column and for a phone's; the stylesheet shows one
+    assert objective.count("<svg") == 2 and 'role="img"' in objective
+    assert objective.index('<div class="svg-wide"><svg') < objective.index('<div class="svg-narrow"><svg')
 
 
 def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path) -> None:

@@ -90,7 +90,7 @@ def compile_body(body: str, content_rel: str, body_line: int, allow_html: bool) 
 
 
 _EMPTY_HEADER = re.compile(r"<th( style=\"[^\"]*\")?></th>")
-_TABLE = re.compile(r"<table>(.*?)</table>\n?", re.S)
+_TABLE = re.compile(r"<table>(.*?)</table>\n?", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -107,7 +107,7 @@ def _accessible(html: str) -> str:
 
         def box(match: re.Match[str]) -> str:
             head = match[1].split("</thead>", 1)[0] if "</thead>" in match[1] else ""
-            headers = [_TAG.sub("", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
+            headers = [_TAG.sub("", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.DOTALL)]
             # Named by its headers, in the text's own words: a body is compiled once, whatever the UI language.
             name = ", ".join(h for h in headers if h)
             if not name:

@@ -21,6 +21,7 @@ from ..output import write_file
 BUNDLE_FORMAT = 1  # bump when the wrapper changes, so stale cached bundles are rebuilt
 # The width "container" charts are drawn at as SVG; the SVG then scales to its column (width 100%).
 STATIC_WIDTH = 800
+NARROW_WIDTH = 340  # the same charts for a phone's column
 _SVG_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
 
