@@ -6,10 +6,11 @@ includes, so an incremental build re-renders exactly the pages whose templates c
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2 import (
@@ -21,7 +22,11 @@ from jinja2 import (
     TemplateNotFound,
     select_autoescape,
 )
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from markupsafe import Markup
 
+from ..model.content import Point
 from . import formatting
 from .formatting import N_
 from .themes import Theme
@@ -38,6 +43,32 @@ LABELS = {
     "running": N_("Running"), "ended": N_("Ended"), "daily": N_("daily"), "weekly": N_("weekly"),
     "monthly": N_("monthly"), "quarterly": N_("quarterly"),
 }
+
+
+def _gettext(message: str, /, **variables: Any) -> Markup:
+    """A UI string in the reader's language, its values escaped and put in: ``_("Hi %(name)s", name=x)``."""
+    return Markup(formatting.gettext(message)) % variables
+
+
+def _ngettext(singular: str, plural: str, count: int, /, **variables: Any) -> Markup:
+    """The singular or plural of a UI string; ``%(num)s`` is the count unless given."""
+    variables.setdefault("num", count)
+    return Markup(formatting.ngettext(singular, plural, count)) % variables
+
+
+def time_tag(day: dt.date | None, table: bool = False) -> Markup:
+    """A date as a <time> element, written as prose ('7 Oct 2026') or, in a table, '2026-10-07'."""
+    if day is None:
+        return Markup(formatting.NONE)
+    text = formatting.table_date(day) if table else formatting.long_date(day)
+    return Markup(f'<time datetime="{day.isoformat()}">{text}</time>')
+
+
+def point_time_tag(point: Point, period: str = "start", table: bool = False) -> Markup:
+    """A KPI point's date as a <time> element: a month-dated point as its month ('Nov 2026')."""
+    stamp = formatting.shown_date(point, period).isoformat()
+    return Markup(f'<time datetime="{stamp[:7] if point.month else stamp}">'
+                  f"{formatting.point_date(point, period, table)}</time>")
 
 
 def label(code: str | None) -> str:
@@ -68,13 +99,52 @@ def make_environment(theme: Theme) -> Environment:
         loader=ChoiceLoader([_ThemeLoader(str(path)) for path in theme.template_dirs]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(), extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
+        extensions=["jinja2.ext.i18n", ConstantMessages],
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(num=formatting.number, numpart=formatting.number_in_range, pct=formatting.percent,
+    # The extension's own _() goes through two context calls per string (a few µs each, tens of
+    # thousands of times per build); these do the same (translate, escape the values, format) directly.
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    env.filters.update(time=time_tag, pointtime=point_time_tag,num=formatting.number, numpart=formatting.number_in_range, pct=formatting.percent,
                        score=formatting.score, label=label, longdate=formatting.long_date, tabledate=formatting.table_date,
                        month=formatting.month, pointdate=formatting.point_date, withunit=formatting.with_unit)
     return env
+
+
+class ConstantMessages(Extension):
+    """``_("literal")`` with no values is translated once, as its template compiles, into a
+    constant: tens of thousands of UI strings per build then cost nothing to render. (A constant
+    is escaped like any text; a message that holds markup is written ``{% trans %}``.) Compiled
+    templates are therefore kept per language (``COMPILED``)."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        window: list[Token] = []
+        for token in stream:
+            window.append(token)
+            if len(window) < 4:
+                continue
+            name, open_, text, close = window
+            if (name.type == "name" and name.value == "_" and open_.type == "lparen" and text.type == "string"
+                    and close.type == "rparen"):
+                try:  # as the newstyle gettext does: always a format string (so '%%' is '%')
+                    message = formatting.gettext(text.value) % {}
+                except (KeyError, TypeError, ValueError):
+                    message = None  # a message that needs values: left for the runtime to report
+                if message is not None:
+                    yield Token(name.lineno, "string", message)
+                    window = []
+                    continue
+            yield window.pop(0)
+        yield from window
+
+
+COMPILED = "en|constant-messages-1"  # what compiled templates depend on besides their source
+
+
+class _BytecodeCache(FileSystemBytecodeCache):
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{COMPILED}|{name}", filename)
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
@@ -85,7 +155,7 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # no cache folder: templates are compiled every time, which works too
-    return FileSystemBytecodeCache(str(folder))
+    return _BytecodeCache(str(folder))
 
 
 # Templates a template names, for its fingerprint: {% extends/include/import/from "name" %}.
