@@ -86,8 +86,9 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, server, width):
             header = page.evaluate("() => document.querySelector('.site-header').getBoundingClientRect().height")
             assert header <= 100, f"{kind}: the header takes {header} px at {width} px"
             # a date never breaks inside: every <time> is one line
-            broken = page.evaluate("""() => Array.from(document.querySelectorAll('main time'))
-                .filter(t => t.getClientRects().length > 1 || t.getBoundingClientRect().height > 40)
+            broken = page.evaluate("""() => Array.from(document.querySelectorAll('main time, main td.date'))
+                .filter(t => { const r = document.createRange(); r.selectNodeContents(t);
+                               return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size > 1; })
                 .map(t => t.textContent)""")
             assert broken == [], f"{kind}: dates broken over lines at {width} px: {broken}"
     finally:
@@ -286,7 +287,7 @@ def test_kpi_tooltips_show_the_unit_and_the_month_in_the_theme(new_page, server,
     tip = page.locator("#vg-tooltip-element")
     tip.wait_for(state="visible")
     # mrr is written in months with period: end; its latest point, dated 2026-11, closes October
-    assert re.search(r"Date\s+Oct 2026\s+Value\s+1,031 k USD", tip.inner_text()), tip.inner_text()
+    assert re.search(r"Date\s+Oct 2026\s+Value \(k USD\)\s+1,031\b", tip.inner_text()), tip.inner_text()
     assert f"{scheme}-theme" in tip.get_attribute("class")
     background = page.evaluate("() => getComputedStyle(document.getElementById('vg-tooltip-element')).backgroundColor")
     assert (_luminance(background) < 0.1) == (scheme == "dark")

@@ -26,7 +26,10 @@ from ..model.content import KPI, Number
 from ..model.scoring import ScoredKPI, ScoredObjective
 from ..output import write_file
 from .formatting import (
+    D3_DAY,
     D3_MONTH,
+    D3_NUMBER,
+    D3_PERCENT,
     D3_SHORT_DAY,
     N_,
     long_date,
@@ -35,6 +38,7 @@ from .formatting import (
     percent,
     point_date,
     shown_date,
+    with_unit,
     words,
 )
 from .formatting import gettext as _
@@ -51,7 +55,6 @@ ZONES = ("healthy", "watch", "unhealthy")
 ZONE_COLOURS = ("#2e9e5b", "#e0a400", "#d64545")
 CHART_HEIGHT = 260
 PACE_LABEL = N_("expected pace")
-VALUE_FORMAT = ",.6~r"  # d3 format: six significant digits, trailing zeros trimmed
 EDGE_PADDING = 8  # pixels kept free at each end of an axis, so points on the edges (cycle start and end, 0%) show whole
 LABEL_SPACE = {"day": 64, "month": 76}  # pixels an axis label needs, with room around it
 MAX_DAY_TICKS = 8  # an objective's axis: weekly, fortnightly... never more labels than this
@@ -92,7 +95,7 @@ def _objective_layers(alt: Any) -> Any:
                               symbolSize=500, symbolStrokeWidth=1.5)),
         tooltip=alt.value(_("Expected pace: from 0% at the start to 100% at the end")))
     rule = alt.Chart(alt.NamedData(name="as_of")).mark_rule(color=NEUTRAL, strokeWidth=1).encode(
-        tooltip=[alt.Tooltip("when:N", title=_("Scores as of"))])
+        tooltip=[alt.Tooltip(_DAY, title=_("Scores as of"), format=D3_DAY)])
     rule_label = alt.Chart(alt.NamedData(name="as_of")).mark_text(
         color=NEUTRAL, align="left", baseline="bottom", dx=3, dy=-2, fontSize=11, aria=False,
     ).encode(y=alt.value("height"), text="label:N")
@@ -100,9 +103,9 @@ def _objective_layers(alt: Any) -> Any:
         strokeWidth=2, clip=True, aria=False).encode(y=y, color=colour)
     points = alt.Chart(alt.NamedData(name="kr")).mark_point(
         filled=True, size=45, opacity=1, clip=True).encode(
-        y=y, color=colour, tooltip=[alt.Tooltip("when:N", title=_("Date")),
+        y=y, color=colour, tooltip=[alt.Tooltip(_DAY, title=_("Date"), format=D3_DAY),
                                     alt.Tooltip("kr:N", title=_("Key result")),
-                                    alt.Tooltip("shown:N", title=_("Progress"))])
+                                    alt.Tooltip("progress:Q", title=_("Progress"), format=D3_PERCENT)])
     # Points last, so they sit above the as-of rule and keep their tooltips.
     return alt.layer(pace, rule, rule_label, lines, points).encode(x=x).properties(
         width="container", height=CHART_HEIGHT, description="",
@@ -130,15 +133,16 @@ def _kpi_layers(alt: Any) -> Any:
         color=SERIES_COLOUR, strokeWidth=2, aria=False).encode(x=x)
     points = alt.Chart(alt.NamedData(name="series")).mark_point(
         color=SERIES_COLOUR, filled=True, size=40, opacity=1).encode(
-        x=x, tooltip=[alt.Tooltip("when:N", title=_("Date")),
-                      alt.Tooltip("shown:N", title=_("Value"))])
+        x=x, tooltip=[alt.Tooltip(_DAY, title=_("Date"), format=D3_DAY),  # per chart: months, the unit
+                      alt.Tooltip("value:Q", title=_("Value"), format=D3_NUMBER)])
     return alt.layer(bands, target, target_label, line, points).encode(y=y).properties(
         width="container", height=CHART_HEIGHT, description="",
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
-# ISO days parse as UTC midnight in browsers: UTC scales keep them on their day in every time zone
-# (local time would show 2026-10-07 as Oct 6 west of Greenwich).
+# ISO days parse as UTC midnight in browsers: UTC scales and UTC time units keep them on their day
+# in every time zone (local time would show 2026-10-07 as Oct 6 west of Greenwich).
+_DAY = "utcyearmonthdate(date):T"
 # A time axis drawn inset from the plot's edges, so points on the first and last day show whole and
 # no tick falls outside the data's dates (as scale padding would make).
 _INSET = [EDGE_PADDING, {"expr": f"width - {EDGE_PADDING}"}]
@@ -241,8 +245,7 @@ def objective_chart(score: ScoredObjective, as_of: dt.date) -> dict | None:
     if cycle is None:
         return None
     titles = _unique(kr.title for kr in objective.key_results)
-    rows = [{"date": day.isoformat(), "kr": title, "progress": progress, "when": long_date(day),
-             "shown": percent(progress)}
+    rows = [{"date": day.isoformat(), "kr": title, "progress": progress}
             for title, kr_score in zip(titles, score.key_results, strict=True)
             for day, progress in kr_score.progress]
     pace = _(PACE_LABEL)
@@ -252,8 +255,7 @@ def objective_chart(score: ScoredObjective, as_of: dt.date) -> dict | None:
         "kr": rows,
     }
     if cycle.start <= as_of <= cycle.end:
-        datasets["as_of"] = [{"date": as_of.isoformat(), "when": long_date(as_of),
-                              "label": _("as of %(date)s") % {"date": long_date(as_of)}}]
+        datasets["as_of"] = [{"date": as_of.isoformat(), "label": _("as of %(date)s") % {"date": long_date(as_of)}}]
     description = _objective_description(score, as_of, titles)
     spec = _fill("objective", description, datasets)
     spec = _put(spec, ("encoding", "x", "scale", "domain"), [_utc_day(cycle.start), _utc_day(cycle.end)])
@@ -319,13 +321,25 @@ def kpi_chart(status: ScoredKPI) -> dict | None:
     if kpi.target is not None:
         datasets["target"] = [{"value": kpi.target,
                                "label": _("target %(value)s") % {"value": number(kpi.target, kpi.unit)}}]
-    datasets["series"] = _series_rows(status)
+    period = kpi.period
+    datasets["series"] = [{"date": shown_date(p, period).isoformat(), "value": p.value} for p in status.series]
     spec = _fill("kpi", _kpi_description(status), datasets)
     spec = _put(spec, ("encoding", "y", "scale", "domain"), [low, high])
     first, last = status.series[0], status.series[-1]
-    spec = _time_axis(spec, shown_date(first, kpi.period), shown_date(last, kpi.period),
-                      months=all(p.month for p in status.series))
-    return _put(spec, ("encoding", "y", "title"), f"{kpi.title} ({kpi.unit})" if kpi.unit else kpi.title)
+    months = all(p.month for p in status.series)
+    spec = _time_axis(spec, shown_date(first, period), shown_date(last, period), months=months)
+    # Tooltips: the date as the table writes it (a month as a month), the unit with the title.
+    tooltip = [{**tip, "format": D3_MONTH if months else D3_DAY} if tip["field"] == "date" else
+               {**tip, "title": with_unit(tip["title"], kpi.unit)} for tip in _series_tooltip(spec)]
+    spec["layer"] = [_put(layer, ("encoding", "tooltip"), tooltip) if "tooltip" in layer["encoding"]
+                     and layer["data"]["name"] == "series" else layer for layer in spec["layer"]]
+    return _put(spec, ("encoding", "y", "title"), with_unit(kpi.title, kpi.unit))
+
+
+def _series_tooltip(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tooltip of the series points' layer."""
+    return next(layer["encoding"]["tooltip"] for layer in spec["layer"]
+                if layer["data"]["name"] == "series" and "tooltip" in layer["encoding"])
 
 
 def threshold_bands(kpi: KPI, low: float, high: float) -> list[dict[str, Any]]:
@@ -353,14 +367,6 @@ def threshold_bands(kpi: KPI, low: float, high: float) -> list[dict[str, Any]]:
         {"zone": "healthy", "value": green, "value2": high,
          "label": _("healthy: at or above %(value)s") % {"value": number(green, unit)}},
     ]
-
-
-def _series_rows(status: ScoredKPI) -> list[dict[str, Any]]:
-    """The points as drawn: at the day each stands for, with its date and value as the page writes them."""
-    kpi = status.kpi
-    period, unit = kpi.period, kpi.unit
-    return [{"date": shown_date(p, period).isoformat(), "value": p.value, "when": point_date(p, period),
-             "shown": number(p.value, unit)} for p in status.series]
 
 
 def _kpi_description(status: ScoredKPI) -> str:
@@ -507,8 +513,11 @@ def chart_json(spec: dict) -> str:
     text = orjson.dumps(spec, option=orjson.OPT_SORT_KEYS).decode()
     # "</" could close the script element and "<!--" could open an escaped state; U+2028/2029 are
     # line terminators to older JavaScript parsers. All of these occur only inside JSON strings.
-    return (text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    if "<" in text:  # rare in chart data: skip the passes over the text when there is none
+        text = text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text
 
 
 def short_id(key: str) -> str:

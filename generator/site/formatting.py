@@ -12,6 +12,7 @@ and sorts); a point written as a month reads as a month ("Nov 2026") in both.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from ..model.content import Point
@@ -21,10 +22,13 @@ SIGNIFICANT = 6  # digits kept of a measured value: 3.14159, 1,031.5, 0.00125
 STUCK_UNITS = ("%", "pp")  # written against the number: 5%, not 5 %
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-# d3-time-format strings for dates the browser draws (chart axes): the same forms as below.
+# d3-format and d3-time-format strings for what the browser writes (chart axes and tooltips): the
+# same forms as the functions below write.
 D3_DAY = "%-d %b %Y"  # 7 Oct 2026
 D3_SHORT_DAY = "%-d %b"  # 7 Oct: axis ticks inside one cycle
 D3_MONTH = "%b %Y"  # Nov 2026
+D3_NUMBER = ",.6~r"  # 1,031.5: grouped, six significant digits, trailing zeros trimmed
+D3_PERCENT = ".0%"  # 63%
 
 
 def N_(message: str) -> str:
@@ -76,8 +80,8 @@ def with_unit(label: str, unit: str | None) -> str:
 
 
 def percent(value: float | None) -> str:
-    """A share as a whole percentage: 0.625 → '63%'."""
-    return NONE if value is None else f"{round(value * 100)}%"
+    """A share as a whole percentage, halves rounded up as d3 rounds them: 0.625 → '63%'."""
+    return NONE if value is None else f"{math.floor(value * 100 + 0.5)}%"
 
 
 def score(value: float | None) -> str:

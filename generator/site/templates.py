@@ -24,7 +24,7 @@ from jinja2 import (
 )
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..model.content import Point
 from . import formatting
@@ -47,21 +47,21 @@ LABELS = {
 
 def _gettext(message: str, /, **variables: Any) -> Markup:
     """A UI string in the reader's language, its values escaped and put in: ``_("Hi %(name)s", name=x)``."""
-    return Markup(formatting.gettext(message)) % variables
+    return Markup(formatting.gettext(message) % {key: escape(value) for key, value in variables.items()})
 
 
 def _ngettext(singular: str, plural: str, count: int, /, **variables: Any) -> Markup:
     """The singular or plural of a UI string; ``%(num)s`` is the count unless given."""
     variables.setdefault("num", count)
-    return Markup(formatting.ngettext(singular, plural, count)) % variables
+    return Markup(formatting.ngettext(singular, plural, count) % {key: escape(value) for key, value in variables.items()})
 
 
 def time_tag(day: dt.date | None, table: bool = False) -> Markup:
     """A date as a <time> element, written as prose ('7 Oct 2026') or, in a table, '2026-10-07'."""
     if day is None:
         return Markup(formatting.NONE)
-    text = formatting.table_date(day) if table else formatting.long_date(day)
-    return Markup(f'<time datetime="{day.isoformat()}">{text}</time>')
+    stamp = day.isoformat()
+    return Markup(f'<time datetime="{stamp}">{stamp if table else formatting.long_date(day)}</time>')
 
 
 def point_time_tag(point: Point, period: str = "start", table: bool = False) -> Markup:
@@ -113,30 +113,43 @@ def make_environment(theme: Theme) -> Environment:
 
 
 class ConstantMessages(Extension):
-    """``_("literal")`` with no values is translated once, as its template compiles, into a
-    constant: tens of thousands of UI strings per build then cost nothing to render. (A constant
-    is escaped like any text; a message that holds markup is written ``{% trans %}``.) Compiled
-    templates are therefore kept per language (``COMPILED``)."""
+    """``_("literal")`` with no values is translated once, as its template compiles: ``{{ _("x") }}``
+    becomes the text itself, escaped, and ``_("x")`` inside an expression a string constant. Tens of
+    thousands of UI strings per build then cost nothing to render. (A message that holds markup is
+    written ``{% trans %}``.) Compiled templates are therefore kept per language (``COMPILED``)."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
-        window: list[Token] = []
-        for token in stream:
-            window.append(token)
-            if len(window) < 4:
-                continue
-            name, open_, text, close = window
-            if (name.type == "name" and name.value == "_" and open_.type == "lparen" and text.type == "string"
-                    and close.type == "rparen"):
-                try:  # as the newstyle gettext does: always a format string (so '%%' is '%')
-                    message = formatting.gettext(text.value) % {}
-                except (KeyError, TypeError, ValueError):
-                    message = None  # a message that needs values: left for the runtime to report
-                if message is not None:
-                    yield Token(name.lineno, "string", message)
-                    window = []
+        tokens = list(stream)  # a template's tokens: a few thousand at most
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type == "variable_begin" and index + 5 < len(tokens) and tokens[index + 5].type == "variable_end":
+                text = _constant_message(tokens, index + 1)
+                if text is not None:  # {{ _("x") }}: the output is the text itself
+                    yield Token(token.lineno, "data", str(escape(text)))
+                    index += 6
                     continue
-            yield window.pop(0)
-        yield from window
+            text = _constant_message(tokens, index)
+            if text is not None:
+                yield Token(token.lineno, "string", text)
+                index += 4
+                continue
+            yield token
+            index += 1
+
+
+def _constant_message(tokens: list[Token], index: int) -> str | None:
+    """The translated text of ``_("literal")`` starting at ``tokens[index]``, or None."""
+    if index + 3 >= len(tokens):
+        return None
+    name, open_, text, close = tokens[index:index + 4]
+    if not (name.type == "name" and name.value == "_" and open_.type == "lparen" and text.type == "string"
+            and close.type == "rparen"):
+        return None
+    try:  # as the newstyle gettext does: always a format string (so '%%' is '%')
+        return str(formatting.gettext(text.value) % {})
+    except (KeyError, TypeError, ValueError):
+        return None  # a message that needs values: left for the runtime to report
 
 
 COMPILED = "en|constant-messages-1"  # what compiled templates depend on besides their source
