@@ -166,6 +166,10 @@ def test_month_points_read_as_months_and_period_end_as_the_month_closed(tmp_path
     assert "Nov 2026 95 2026-10-05 80" in leads  # a month as a month, a day as a table date
     dashboard = _text(files["kpis/index.html"])
     assert "1,031 k USD Oct 2026" in dashboard
+    # a key result that reads mrr: its progress by the KPI's points, as months, the closes of Sep and Oct
+    progress = _text(files["okrs/2026-Q4/sales/grow/index.html"]).split("Progress by check-in")[-1]
+    assert "Grow MRR to 1.1M Sep 2026 0% Grow MRR to 1.1M Oct 2026 35%" in progress
+    assert "Sign customers 2026-10-01 0% Sign customers 2026-10-07 10%" in progress
 
 
 def test_kpi_linked_krs_show_the_kpis_unit_and_units_never_follow_a_lone_number(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ class ScoredKR:
     progress: tuple[tuple[dt.date, float], ...] = ()  # score over time, for the progress chart
     kpi: KPI | None = None  # the KPI it reads
     grade: str | None = None  # red / yellow / green by the site's bands, as an objective's
+    month_points: frozenset[dt.date] = frozenset()  # progress dates that are KPI points written as months
 
     @property
     def unit(self) -> str | None:
@@ -228,6 +229,7 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         baseline = kpi_baseline(kpi, cycle, as_of)
     current: Number | None
     no_data = False
+    months: frozenset[dt.date] = frozenset()
     history: list[tuple[dt.date, Number]] = [(c.date, c.value) for c in checkins if c.value is not None]
     if history:
         current = history[-1][1]
@@ -242,6 +244,7 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         current = inside[-1].value if inside else baseline
         no_data = not inside
         history = [(p.date, p.value) for p in inside]
+        months = frozenset(p.date for p in inside if p.month)
     if baseline is None or current is None or kr.target is None or kr.target == baseline:
         return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi,
                         grade=_grade_of(0.0, bands))
@@ -252,7 +255,7 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         progress.insert(0, (cycle.start, 0.0))
     score = max(0.0, min(1.0, (current - baseline) / span))
     return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi,
-                    _grade_of(score, bands))
+                    _grade_of(score, bands), months)
 
 
 def _grade_of(score: float, bands: Bands | None) -> str | None:

@@ -27,6 +27,7 @@ from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
 from ..model.content import Point
+from ..model.scoring import ScoredKR
 from . import formatting
 from .formatting import N_
 from .themes import Theme
@@ -71,6 +72,14 @@ def point_time_tag(point: Point, period: str = "start", table: bool = False) -> 
                   f"{formatting.point_date(point, period, table)}</time>")
 
 
+def progress_date(day: dt.date, score: ScoredKR) -> str:
+    """A date of a key result's progress, in a table: a point of its KPI written as a month reads as
+    that month (as the KPI's page writes it), any other as a table date."""
+    if day in score.month_points and score.kpi is not None:
+        return formatting.point_date(Point(day, 0, month=True), score.kpi.period)
+    return formatting.table_date(day)
+
+
 def label(code: str | None) -> str:
     """A status code as the reader's words: 'on_track' → 'On track'."""
     return formatting.gettext(LABELS[code]) if code in LABELS else (code or "")
@@ -106,7 +115,7 @@ def make_environment(theme: Theme) -> Environment:
     # The extension's own _() goes through two context calls per string (a few µs each, tens of
     # thousands of times per build); these do the same (translate, escape the values, format) directly.
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
-    env.filters.update(time=time_tag, pointtime=point_time_tag,num=formatting.number, numpart=formatting.number_in_range, pct=formatting.percent,
+    env.filters.update(time=time_tag, pointtime=point_time_tag, progressdate=progress_date,num=formatting.number, numpart=formatting.number_in_range, pct=formatting.percent,
                        score=formatting.score, label=label, longdate=formatting.long_date, tabledate=formatting.table_date,
                        month=formatting.month, pointdate=formatting.point_date, withunit=formatting.with_unit)
     return env
