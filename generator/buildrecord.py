@@ -31,7 +31,7 @@ from .parallel import can_fork
 from .reading.load import Loaded, ReadFile
 
 CACHE_DIR = ".okr-pages-cache"
-FORMAT = 3  # bump when the record's shape changes
+FORMAT = 4  # bump when the record's shape changes (or what it caches, such as compiled bodies, reads differently)
 _MAC_SIZE = 32
 GROUPS = 64  # readings are pickled in this many groups: few enough to load fast, small enough to redo
 

@@ -49,10 +49,10 @@ DOWN_THRESHOLDS = Thresholds(300, 400)
 
 def kpi(direction: str = "down", thresholds: Thresholds | None = DOWN_THRESHOLDS,
         target: float | None = 250,
-        values: tuple[float, ...] = (410, 380, 292)) -> ScoredKPI:
-    series = tuple(Point(dt.date(2026, 8 + i, 1), v) for i, v in enumerate(values))
+        values: tuple[float, ...] = (410, 380, 292), months: bool = False, period: str = "start") -> ScoredKPI:
+    series = tuple(Point(dt.date(2026, 8 + i, 1), v, months) for i, v in enumerate(values))
     model = KPI("latency", "API latency", "eng", None, "ms",
-                direction, target, thresholds, "monthly", series)  # type: ignore[arg-type]
+                direction, target, thresholds, "monthly", series, period=period)  # type: ignore[arg-type]
     latest = series[-1] if series else None
     return ScoredKPI(model, series, latest, "healthy", "improving", False, (), False)
 
@@ -70,7 +70,7 @@ def test_filled_specs_are_valid_vega_lite() -> None:
     score = objective()
     status = kpi()
     for spec in (charts.objective_chart(score, AS_OF), charts.kpi_chart(status),
-                 charts.sparkline(status)):
+                 charts.kpi_chart(kpi(months=True, period="end"))):
         assert spec is not None
         alt.LayerChart.from_dict(json.loads(charts.chart_json(spec)), validate=True)
 
@@ -94,12 +94,13 @@ def test_objective_chart_holds_each_kr_progress_in_kr_order() -> None:
         {"year": 2026, "month": 12, "date": 31, "utc": True}]
     y = layer(spec, "kr", "point")["encoding"]["y"]
     assert y["scale"]["domain"] == [0, 1] and y["axis"]["format"].endswith("%")
-    tips = [tip["title"] for tip in layer(spec, "kr", "point")["encoding"]["tooltip"]]
-    assert tips == ["Date", "Key result", "Progress"]
+    tips = [(tip["title"], tip.get("format")) for tip in layer(spec, "kr", "point")["encoding"]["tooltip"]]
+    # the browser writes dates and shares as the page does: the formats come from formatting
+    assert tips == [("Date", "%-d %b %Y"), ("Key result", None), ("Progress", ".0%")]
     assert spec["width"] == "container" and spec["height"] == charts.CHART_HEIGHT
     assert spec["config"]["background"] == "transparent"
     assert "title" not in spec
-    assert "Sign 8 pilots 62%" in spec["description"] and "Win enterprise" in spec["description"]
+    assert "Sign 8 pilots 63%" in spec["description"] and "Win enterprise" in spec["description"]
 
 
 def test_expected_pace_line_runs_from_zero_at_start_to_one_at_end() -> None:
@@ -130,6 +131,9 @@ def test_kpi_chart_series_target_and_unit() -> None:
     assert spec["datasets"]["series"] == [{"date": "2026-08-01", "value": 410},
                                           {"date": "2026-09-01", "value": 380},
                                           {"date": "2026-10-01", "value": 292}]
+    tips = [(tip["field"], tip["title"], tip["format"]) for tip in layer(spec, "series", "point")["encoding"]["tooltip"]]
+    # the unit with the title, as the table's header has it; days as the page writes them
+    assert tips == [("date", "Date", "%-d %b %Y"), ("value", "Value (ms)", ",.6~r")]
     assert spec["datasets"]["target"][0]["value"] == 250
     assert layer(spec, "target", "rule")
     assert spec["encoding"]["y"]["title"] == "API latency (ms)"
@@ -168,14 +172,41 @@ def test_no_points_no_chart() -> None:
     assert charts.sparkline(status) is None
 
 
-def test_sparkline_is_small_and_bare() -> None:
-    status = kpi()
-    spec = charts.sparkline(status)
+def test_month_points_are_drawn_and_labelled_as_months() -> None:
+    spec = charts.kpi_chart(kpi(months=True))
     assert spec is not None
-    assert (spec["width"], spec["height"]) == (160, 40)
-    for each in spec["layer"]:
-        assert each["encoding"]["x"]["axis"] is None and each["encoding"]["y"]["axis"] is None
-    assert spec["datasets"]["latest"] == [{"date": "2026-10-01", "value": 292}]
+    assert [row["date"] for row in spec["datasets"]["series"]] == ["2026-08-01", "2026-09-01", "2026-10-01"]
+    assert layer(spec, "series", "point")["encoding"]["tooltip"][0]["format"] == "%b %Y"  # a month as a month
+    assert "3 points from Aug 2026 to Oct 2026" in spec["description"]
+    x = layer(spec, "series", "point")["encoding"]["x"]
+    assert x["axis"]["format"] == "%b %Y" and "interval: 'month'" in x["axis"]["tickCount"]["expr"]
+    # period: end, a point dated 2026-09 is the close of August: drawn and shown as August
+    spec = charts.kpi_chart(kpi(months=True, period="end"))
+    assert spec is not None
+    assert [row["date"] for row in spec["datasets"]["series"]] == ["2026-07-01", "2026-08-01", "2026-09-01"]
+    assert "3 points from Jul 2026 to Sep 2026" in spec["description"]
+
+
+def test_sparkline_is_static_svg_with_target_and_band() -> None:
+    status = kpi()  # lower is better: healthy at or below 300, target 250
+    svg = charts.sparkline(status)
+    assert svg is not None and svg.startswith('<svg class="spark" viewBox="0 0 240 56" width="100%" role="img"')
+    assert "<script" not in svg and "vega" not in svg
+    assert svg.count("<polyline") == 1 and svg.count("<circle") == 1
+    band = re.search(r'<rect class="spark-band" x="0" y="([\d.]+)" width="240" height="([\d.]+)"', svg)
+    target = re.search(r'<line class="spark-target" x1="0" x2="240" y1="([\d.]+)"', svg)
+    assert band and target
+    top, height = float(band[1]), float(band[2])
+    assert top + height == 56  # the band runs from the green threshold down to the bottom
+    assert float(target[1]) > top  # the target (250) lies inside the healthy band, below 300
+    assert 'aria-label="Sparkline of API latency: 3 points from 1 Aug 2026 to 1 Oct 2026' in svg
+    assert "healthy range, at or below 300 ms" in svg and "target, 250 ms" in svg
+    # every point in view, the last one on the right edge
+    points = [tuple(map(float, p.split(","))) for p in re.search(r'points="([^"]+)"', svg)[1].split()]
+    assert points[0][0] == charts.SPARK_PAD and points[-1][0] == 240 - charts.SPARK_PAD
+    assert all(charts.SPARK_PAD <= y <= 56 - charts.SPARK_PAD for _, y in points)
+    up = charts.sparkline(kpi("up", Thresholds(green=90, yellow=80), target=95, values=(70, 85, 92)))
+    assert up is not None and '<rect class="spark-band" x="0" y="0"' in up  # healthy is above
 
 
 def test_charts_do_not_share_state() -> None:
@@ -234,6 +265,33 @@ def test_render_svgs_prefixes_ids_and_is_deterministic() -> None:
     assert first.replace("c0-", "") == second.replace("c1-", "")
 
 
+def _x_labels(svg: str) -> list[str]:
+    """The x axis's labels in a rendered chart (the first axis group Vega draws is x)."""
+    axis = re.search(r'class="mark-text role-axis-label".*?</g>', svg, re.DOTALL)
+    assert axis
+    return re.findall(r">([^<]+)</text>", axis[0])
+
+
+def test_time_axis_labels_fit_the_width() -> None:
+    # An objective's 92-day cycle: at most 8 labels where there is room, fewer on a phone; a KPI's
+    # 25 months: a label every few months, as many as fit.
+    objective_spec = charts.objective_chart(objective(), AS_OF)
+    months = tuple(float(v) for v in range(25))
+    series = tuple(Point(dt.date(2024 + (8 + i) // 12, (8 + i) % 12 + 1, 1), v, True) for i, v in enumerate(months))
+    long_kpi = ScoredKPI(KPI("k", "K", None, None, None, "up", None, None, "monthly", series), series,
+                         series[-1], "no_target", "improving", False, (), False)
+    kpi_spec = charts.kpi_chart(long_kpi)
+    assert objective_spec is not None and kpi_spec is not None
+    specs = [{**spec, "width": width} for spec in (objective_spec, kpi_spec) for width in (800, 330)]
+    wide_objective, narrow_objective, wide_kpi, narrow_kpi = (
+        _x_labels(svg) for svg in vega.render_svgs(specs, ["a-", "b-", "c-", "d-"]))
+    assert 5 <= len(wide_objective) <= 8 and wide_objective[0] == "4 Oct"
+    assert 2 <= len(narrow_objective) <= 330 // charts.LABEL_SPACE["day"]
+    assert 6 <= len(wide_kpi) <= 800 // charts.LABEL_SPACE["month"] and wide_kpi[0].endswith("2024")
+    assert 2 <= len(narrow_kpi) <= 330 // charts.LABEL_SPACE["month"]
+    assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", label) for label in wide_kpi + narrow_kpi)
+
+
 def test_svg_ids_and_references_get_the_prefix() -> None:
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" role="graphics-document"><defs>'
            '<linearGradient id="gradient_0"/><clipPath id="clip7"/></defs>'
@@ -244,7 +302,7 @@ def test_svg_ids_and_references_get_the_prefix() -> None:
     assert 'fill="url(#k-gradient_1)"' in out and 'clip-path="url(#k-clip1)"' in out
     assert 'xlink:href="#k-clip1"' in out and '<use href="#k-clip1"' in out
     assert 'href="#elsewhere"' in out and 'data-id="x"' in out  # not ids of this SVG
-    assert out.startswith('<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+    assert out.startswith('<svg xmlns="http://www.w3.org/2000/svg" width="100%" role="img" '
                           'aria-label="A &quot;chart&quot; &amp; &lt;more&gt;">')
 
 

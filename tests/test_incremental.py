@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from generator.buildrecord import CACHE_DIR
@@ -251,14 +251,45 @@ def edit_lead(site: Path, n: int, value: int) -> None:
     replace_once(site / "okr-pages.yaml", r"lead: [^}]*\}", f"lead: {NAMES[value % len(NAMES)]}}}")
 
 
+def toggle_period(site: Path, n: int, value: int) -> None:
+    """A KPI's points read as the month they close (period: end), or back."""
+    path = pick(files(site, "content/kpis/*.md"), n)
+    if path:
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^period: end", text, flags=re.MULTILINE):
+            replace_once(path, r"^period: end.*$", "period: start")
+        else:
+            replace_once(path, r"^(title: .*)$", lambda m: f"{m[1]}\nperiod: end")
+
+
+def edit_kpi_unit(site: Path, n: int, value: int) -> None:
+    """A KPI's unit, which the key results reading it show too."""
+    path = pick(files(site, "content/kpis/*.md"), n)
+    if path:
+        if re.search(r"^unit: ", path.read_text(encoding="utf-8"), flags=re.MULTILINE):
+            replace_once(path, r"^unit: .*$", f"unit: u{value}")
+        else:
+            replace_once(path, r"^(title: .*)$", lambda m: f"{m[1]}\nunit: u{value}")
+
+
+def move_team(site: Path, n: int, value: int) -> None:
+    """A team under another parent: the scores with sub-teams of both parents change."""
+    parents = ["company", "product", "engineering", "customer-success"]
+    replace_once(site / "okr-pages.yaml", r"(id: platform, name: Platform, parent: )[a-z-]+",
+                 lambda m: f"{m[1]}{parents[n % len(parents)]}")
+
+
 EDITS = [edit_checkin, add_checkin, retitle, edit_body, add_objective, delete_file, rename_file, edit_csv,
          edit_inline_series, add_guide, edit_config, edit_theme, add_content_file, edit_limits, add_odd_name,
          set_final_score, edit_retrospective, set_next, edit_owner, edit_rhythm, edit_repository, edit_lead,
-         None]  # None: move --as-of
+         toggle_period, edit_kpi_unit, move_team, None]  # None: move --as-of
 
 edit = st.tuples(st.sampled_from(range(len(EDITS))), st.integers(0, 40), st.integers(1, 99))
 
 
+# The edits of issue #9 (a KPI's period and unit, a team under another parent), each at least once.
+@example(steps=[(EDITS.index(toggle_period), 3, 1), (EDITS.index(edit_kpi_unit), 3, 5),
+                (EDITS.index(move_team), 0, 1), (EDITS.index(toggle_period), 1, 1)], in_memory=False)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(steps=st.lists(edit, min_size=1, max_size=6), in_memory=st.booleans())
 def test_incremental_builds_equal_cold_builds(steps: list[tuple[int, int, int]], in_memory: bool) -> None:

@@ -91,7 +91,22 @@ def test_site_overrides_a_template_and_a_static_file(tmp_path: Path) -> None:
 def test_404_links_start_from_base_url(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", config=CONFIG + "base_url: /acme/\n")
     page = build(site, tmp_path / "out")["404.html"].decode()
-    assert 'href="/acme/assets/style.css"' in page and 'href="/acme/cycles/"' in page
+    # Links from the site root, resolved against base_url; a script moves the base elsewhere.
+    assert '<base href="/acme/">' in page
+    assert page.index("<base") < page.index('href="assets/style.css"')
+    assert 'href="cycles/"' in page and 'src="assets/site.js"' in page
+
+
+def test_a_whole_url_as_base_url_gives_its_path_with_a_warning(tmp_path: Path, capsys) -> None:
+    site = make_site(tmp_path / "site", config=CONFIG + "base_url: https://example.org/acme\n")
+    page = build(site, tmp_path / "out")["404.html"].decode()
+    assert '<base href="/acme/">' in page
+    assert ("okr-pages.yaml:6:11: warning: base_url: expected the path the site is published under, "
+            "not a whole URL: using '/acme/' (write base_url: /acme/)") in capsys.readouterr().err
+    write_site(site, {"okr-pages.yaml": CONFIG + "base_url: /my okrs/\n"})
+    assert main(["check", str(site), "--as-of", "2026-11-15"]) == 0
+    assert "okr-pages.yaml:6:11: warning: base_url: '/my okrs/' holds characters a URL path cannot" in (
+        capsys.readouterr().out)
 
 
 def test_svg_charts_are_inline_with_unique_ids_and_no_bundle(tmp_path: Path) -> None:
@@ -101,7 +116,9 @@ def test_svg_charts_are_inline_with_unique_ids_and_no_bundle(tmp_path: Path) -> 
     page = files["kpis/index.html"].decode()
     assert "<svg" in page and "vega-spec" not in page
     objective = files["okrs/2026-Q4/grow-0/index.html"].decode()
-    assert objective.count("<svg") == 1 and 'role="img"' in objective
+    # drawn for a wide column and for a phone's; the stylesheet shows one
+    assert objective.count("<svg") == 2 and 'role="img"' in objective
+    assert objective.index('<div class="svg-wide"><svg') < objective.index('<div class="svg-narrow"><svg')
 
 
 def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path) -> None:

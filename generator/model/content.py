@@ -18,6 +18,7 @@ Mark = tuple[int, int]  # 1-based line and column
 KRType = Literal["numeric", "milestone", "binary"]
 Direction = Literal["up", "down"]
 Cadence = Literal["daily", "weekly", "monthly", "quarterly"]
+Period = Literal["start", "end"]  # what a KPI point's date is: the start of its period, or its close
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,8 @@ class Objective(_Written):
 class Point:
     date: dt.date
     value: Number
+    # Written as a month (2026-11), not a day: shown as a month. Scoring reads only the date (its first day).
+    month: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ class KPI(_Written):
     body: str = ""
     source: str = ""
     body_line: int = 1
+    period: Period = "start"  # end: a month-dated point is the close of the month before (shown as that month)
     series_file: str | None = None  # the CSV's path, when the series lives in one
     feed: Feed | None = None  # where okr-pages refresh takes the values from (SPEC §8)
     marks: dict[str, Mark] = field(default_factory=dict, compare=False, hash=False)

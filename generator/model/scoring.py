@@ -50,6 +50,16 @@ class ScoredKR:
     last_update: dt.date | None = None  # of its latest check-in (or KPI point it reads); None: no update yet
     overdue: bool = False  # SPEC §9: in a running cycle, not updated for longer than checkin_every days
     owner: Person | None = None  # its own owner, else the objective's
+    grade: str | None = None  # red / yellow / green by the site's bands, as an objective's
+    month_points: frozenset[dt.date] = frozenset()  # progress dates that are KPI points written as months
+
+    @property
+    def unit(self) -> str | None:
+        """The KR's unit; a KR that reads a KPI and names none measures in the KPI's unit."""
+        if self.kr.unit:
+            return self.kr.unit
+        return self.kpi.unit if self.kpi is not None else None
+
 
 
 @dataclass(frozen=True)
@@ -152,7 +162,9 @@ class TeamCycle:
 
 @dataclass(frozen=True)
 class ScoredTeam:
-    """A team with its score: the mean of its own objectives in the current cycle."""
+    """A team with its score: the mean of its own objectives in the current cycle; and the mean of
+    the objectives of the team and all its sub-teams, at any depth (equal to the score, or None,
+    for a team with no sub-teams)."""
 
     team: Team
     score: float | None
@@ -166,6 +178,9 @@ class ScoredTeam:
     reviewed: bool = False  # a reviewed final score went into the score
     history: tuple[TeamCycle, ...] = ()  # every cycle it has objectives in, by start date
     lead: Person | None = None
+    with_subteams: float | None = None
+    with_subteams_grade: str | None = None
+    with_subteams_count: int = 0  # objectives the figure is the mean of
 
     @property
     def id(self) -> str:
@@ -235,9 +250,10 @@ def kpi_baseline(kpi: KPI, cycle: Cycle, as_of: dt.date) -> Number | None:
 
 
 def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], as_of: dt.date,
-                     checkin_every: int | None = None, owner: Person | None = None) -> ScoredKR:
+                     checkin_every: int | None = None, owner: Person | None = None,
+                     bands: Bands | None = None) -> ScoredKR:
     """A KR's score, 0–1, with the figures it came from, its last update and, given the rhythm
-    ``checkin_every`` (days), whether it is overdue."""
+    ``checkin_every`` (days), whether it is overdue (and its grade, given the bands)."""
     checkins = kr.checkins  # sorted by date: usually all of them are on or before as_of
     if checkins and checkins[-1].date > as_of:
         checkins = tuple(c for c in checkins if c.date <= as_of)
@@ -246,16 +262,19 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
     if kr.type == "milestone":
         score = weighted_mean([(1.0 if m.done else 0.0, m.weight) for m in kr.milestones]) or 0.0
         # Milestones and yes/no KRs have no dated value: nothing to plot, no check-in to miss.
-        return ScoredKR(kr, score, None, None, confidence, False, checkins, (), None, last_update, False, owner)
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, (), None, last_update, False, owner,
+                        _grade_of(score, bands))
     if kr.type == "binary":
         score = 1.0 if kr.done else 0.0
-        return ScoredKR(kr, score, None, None, confidence, False, checkins, (), None, last_update, False, owner)
+        return ScoredKR(kr, score, None, None, confidence, False, checkins, (), None, last_update, False, owner,
+                        _grade_of(score, bands))
     kpi = kpis.get(kr.kpi) if kr.kpi else None
     baseline = kr.baseline
     if baseline is None and kpi is not None and cycle is not None:
         baseline = kpi_baseline(kpi, cycle, as_of)
     current: Number | None
     no_data = False
+    months: frozenset[dt.date] = frozenset()
     history: list[tuple[dt.date, Number]] = [(c.date, c.value) for c in checkins if c.value is not None]
     if history:
         current = history[-1][1]
@@ -269,11 +288,12 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
         current = inside[-1].value if inside else baseline
         no_data = not inside
         history = [(p.date, p.value) for p in inside]
+        months = frozenset(p.date for p in inside if p.month)
         if inside:
             last_update = inside[-1].date
     if baseline is None or current is None or kr.target is None or kr.target == baseline:
         return ScoredKR(kr, 0.0, current, baseline, confidence, True, checkins, kpi=kpi, last_update=last_update,
-                        owner=owner)
+                        owner=owner, grade=_grade_of(0.0, bands))
     span = kr.target - baseline
     # clamp((value - baseline) / span) to 0–1, written out: this runs for every check-in of every KR
     progress = [(date, max(0.0, min(1.0, (value - baseline) / span))) for date, value in history]
@@ -282,7 +302,11 @@ def score_key_result(kr: KeyResult, cycle: Cycle | None, kpis: dict[str, KPI], a
     score = max(0.0, min(1.0, (current - baseline) / span))
     overdue = is_overdue(kr, score, last_update, cycle, as_of, checkin_every)
     return ScoredKR(kr, score, current, baseline, confidence, no_data, checkins, tuple(progress), kpi,
-                    last_update, overdue, owner)
+                    last_update, overdue, owner, _grade_of(score, bands), months)
+
+
+def _grade_of(score: float, bands: Bands | None) -> str | None:
+    return grade(score, bands) if bands is not None else None
 
 
 def is_overdue(kr: KeyResult, score: float, last_update: dt.date | None, cycle: Cycle | None, as_of: dt.date,
@@ -340,7 +364,8 @@ def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredO
     cycle = site.cycles.get(objective.cycle)
     every = objective.checkin_every or site.config.checkin_every
     owner = maybe_person(objective.owner)
-    krs = tuple(score_key_result(kr, cycle, site.kpis, as_of, every, maybe_person(kr.owner) or owner)
+    bands = site.config.bands
+    krs = tuple(score_key_result(kr, cycle, site.kpis, as_of, every, maybe_person(kr.owner) or owner, bands)
                 for kr in objective.key_results)
     weights = [kr.weight for kr in objective.key_results]
     score = weighted_mean([(s.score, w) for s, w in zip(krs, weights)]) or 0.0
@@ -349,7 +374,7 @@ def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredO
     return ScoredObjective(
         objective=objective,
         score=score,
-        grade=grade(graded, site.config.bands),
+        grade=grade(graded, bands),
         expected=expected_progress(cycle, as_of) if cycle else 0.0,
         pace=pace(graded, cycle, objective.commitment == "committed", as_of, site.config.pace),
         confidence=confidence,
@@ -590,14 +615,26 @@ def score_site(site: Site, as_of: dt.date, people: bool = True, reuse: ScoredSit
     for team in site.teams.values():
         if team.parent in site.teams:
             subteams.setdefault(team.parent, []).append(team)
-    for team, depth in team_order(site.teams):
+    order = team_order(site.teams)
+    # Sum and count of the current objectives of each team and its sub-teams: children come after
+    # their parent in tree order, so one pass backwards adds each team's totals into its parent's.
+    sums = {team.id: sum(s.graded for s in by_team[team.id][0]) for team, _ in order}
+    counts = {team.id: len(by_team[team.id][0]) for team, _ in order}
+    for team, _ in reversed(order):
+        if team.parent in sums and team.parent != team.id:
+            sums[team.parent] += sums[team.id]
+            counts[team.parent] += counts[team.id]
+    for team, depth in order:
         current, past = by_team[team.id]
         value = mean([s.graded for s in current])
+        count = counts[team.id]
+        below = sums[team.id] / count if count else None
         teams[team.id] = ScoredTeam(team, value, None if value is None else grade(value, bands), depth,
                                     tuple(current), tuple(past), tuple(kpis_by_team.get(team.id, ())),
                                     site.teams.get(team.parent) if team.parent else None,
                                     tuple(subteams.get(team.id, ())), any(s.reviewed for s in current),
-                                    tuple(histories.get(team.id, ())), maybe_person(team.lead))
+                                    tuple(histories.get(team.id, ())), maybe_person(team.lead),
+                                    below, None if below is None else grade(below, bands), count)
     ended = last_ended_cycle(site.cycles, as_of)
     return ScoredSite(
         site=site, as_of=as_of, current=cycles[now] if now else None, cycles=cycles, teams=teams,

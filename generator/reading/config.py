@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import Bands, Config, Cycle, Limits, PaceLimits, Team
@@ -99,7 +100,7 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         return Config(), src.problems
     config = Config(
         title=record.get("title", "OKRs"),
-        base_url=_base_url(record.get("base_url", "/")),
+        base_url=_read_base_url(src, record),
         content_dir=_content_dir(src, record, site_dir),
         cycles=_cycles(src, record.get("cycles", [])),
         teams=_teams(src, record.get("teams", [])),
@@ -173,6 +174,27 @@ def _content_dir(src: Source, record: Record, site_dir: Path) -> str:
                   "name a folder inside the site folder, such as content")
         return "content"
     return value
+
+
+def _read_base_url(src: Source, record: Record) -> str:
+    """base_url as written; a whole URL (as Hugo's baseURL is written) gives its path, with a warning:
+    the 404 page and the feed link through it, and every other link is relative."""
+    value = record.get("base_url", "/")
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        path = _base_url(parts.path)
+        src.warning(record.node_of("base_url"), "base_url",
+                    f"expected the path the site is published under, not a whole URL: using '{path}'",
+                    f"write base_url: {path}")
+        return path
+    if _NOT_IN_PATH.search(value):
+        src.warning(record.node_of("base_url"), "base_url",
+                    f"'{value}' holds characters a URL path cannot (spaces, '?', '#', '\\'): "
+                    "the 404 page's links would break", "write the path, such as /acme-okrs/")
+    return _base_url(value)
+
+
+_NOT_IN_PATH = re.compile(r"[\s?#\\]")
 
 
 def _base_url(value: str) -> str:

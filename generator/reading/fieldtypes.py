@@ -94,6 +94,11 @@ def describe(node: Any) -> str:
     return repr(node.value)
 
 
+def is_month_text(text: str) -> bool:
+    """Whether a date is written as a month (2026-11) rather than a day."""
+    return _MONTH.match(text.strip()) is not None
+
+
 def parse_date_text(text: str) -> dt.date | None:
     """An ISO date or a month (the month's first day) from year 1 to 9998; None when it is neither,
     does not exist or is out of that range."""

@@ -340,6 +340,7 @@ def _read_kpi(src: Source, document: Document, content_dir: str, read_file: Read
         thresholds=threshold_value,
         cadence=record.get("cadence", "monthly"),
         series=points,
+        period=record.get("period", "start"),
         body=document.body,
         source=document.rel,
         body_line=document.body_line,

@@ -112,7 +112,41 @@ def compile_body(body: str, content_rel: str, body_line: int, allow_html: bool,
                 parts = urlsplit(href)
                 links.append(Link(target, parts.path, line, child.type == "image", href, parts.fragment))
                 child.attrs[attr] = f"{SLOT}{len(links) - 1}{SLOT}"
-    return Body(md.renderer.render(tokens, md.options, {}), tuple(toc), tuple(links))
+    return Body(_accessible(md.renderer.render(tokens, md.options, {})), tuple(toc), tuple(links))
+
+
+_EMPTY_HEADER = re.compile(r"<th( style=\"[^\"]*\")?></th>")
+_TABLE = re.compile(r"<table>(.*?)</table>\n?", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _accessible(html: str) -> str:
+    """Code blocks can be scrolled with the keyboard (they scroll sideways when lines are long); an
+    empty header cell (a table's top-left corner) is a plain cell, since a header must name
+    something; a table sits in a box that scrolls sideways on a narrow screen (the page never
+    does), named by its column headers."""
+    if "<pre" in html:
+        html = html.replace("<pre>", '<pre tabindex="0">')
+    if "<table" in html:
+        html = _EMPTY_HEADER.sub(r"<td\1></td>", html)
+        names: dict[str, int] = {}
+
+        def box(match: re.Match[str]) -> str:
+            head = match[1].split("</thead>", 1)[0] if "</thead>" in match[1] else ""
+            headers = [_TAG.sub("", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.DOTALL)]
+            # Named by its headers, in the text's own words: a body is compiled once, whatever the UI language.
+            name = ", ".join(h for h in headers if h)
+            if not name:
+                return f'<div class="table-scroll" tabindex="0"><table>{match[1]}</table></div>\n'
+            names[name] = names.get(name, 0) + 1
+            if names[name] > 1:
+                name += f" ({names[name]})"
+            label = name.replace('"', "&quot;")
+            return (f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">'
+                    f"<table>{match[1]}</table></div>\n")
+
+        html = _TABLE.sub(box, html)
+    return html
 
 
 def _parser(allow_html: bool) -> MarkdownIt:

@@ -99,6 +99,9 @@ KPI: dict[str, Field] = {
                   choices=("daily", "weekly", "monthly", "quarterly")),
     "series": _f("series", "A CSV file beside this one, a mapping 'date: value', "
                  "or a list of {date, value}.", required=True),
+    "period": _f("choice", "What a month-dated point stands for: the month it is dated (start, the "
+                 "default) or the month that closed on that date (end: 2026-11 is October).",
+                 choices=("start", "end")),
     "columns": _f("record", "Names of the CSV's date and value columns.", fields={
         "date": _f("text", "Date column header."),
         "value": _f("text", "Value column header."),

@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic, did_you_mean, more_problems
 from ..model.content import Point
 from .documents import decode_text
 from .fields import INVALID, Source, mapping_items, read_date, read_record, read_scalar
-from .fieldtypes import TYPES, describe, parse_date_text, parse_number_text
+from .fieldtypes import TYPES, describe, is_month_text, parse_date_text, parse_number_text
 from .schema import CHECKIN, Field
 
 _VALUE = Field(TYPES["number"], "value")
@@ -32,12 +32,14 @@ def read_inline(src: Source, node: Any, path: str) -> list[tuple[Point, Any]]:
                 continue
             value = read_scalar(src, value_node, _VALUE, f"{path}[{key}]")
             if value is not INVALID:
-                points.append((Point(date, value), key_node))
+                points.append((Point(date, value, is_month_text(str(key))), key_node))
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             record = read_record(src, item, _POINT, f"{path}[{index}]")
             if record and "date" in record and "value" in record:
-                points.append((Point(record.get("date"), record.get("value")), item))
+                date_node = record.node_of("date")
+                month = isinstance(date_node, yaml.ScalarNode) and is_month_text(date_node.value)
+                points.append((Point(record.get("date"), record.get("value"), month), item))
     else:
         src.error(node, path, f"expected a CSV file name, a mapping or a list, got {describe(node)}",
                   "write 'series: name.csv' or one 'YYYY-MM: value' line per point")
@@ -179,7 +181,7 @@ def read_csv(data: bytes, rel: str, columns: dict[str, str] | None,
                 found.add(line, 1, f"date {date} appears twice (first on line {seen[date]})", "keep one row per date")
                 continue
             seen[date] = line
-            points.append(Point(date, value))
+            points.append(Point(date, value, is_month_text(date_text)))
     except csv.Error as exc:
         found.add(rows.line_num or 1, 1, f"bad CSV: {_one_line(exc)}", "check the quotes on this line")
     found.close()

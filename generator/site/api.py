@@ -37,7 +37,7 @@ def key_result_json(score: ScoredKR) -> dict[str, Any]:
         "baseline": score.baseline,
         "target": kr.target,
         "current": score.current,
-        "unit": kr.unit,
+        "unit": score.unit,  # a KR reading a KPI with no unit of its own measures in the KPI's
         "weight": kr.weight,
         "score": score.score,
         "confidence": score.confidence,
@@ -100,7 +100,8 @@ def okrs_json(scored: ScoredSite) -> dict[str, Any]:
                     "score": c.score, "state": c.state, "grade": c.grade, "reviewed": c.reviewed,
                     "review": review_json(review_counts(c))} for c in scored.cycles.values()],
         "teams": [{"id": t.team.id, "name": t.team.name, "parent": t.team.parent, "lead": t.team.lead,
-                   "score": t.score, "reviewed": t.reviewed} for t in _config_order(scored)],
+                   "score": t.score, "reviewed": t.reviewed, "score_with_subteams": t.with_subteams}
+                  for t in _config_order(scored)],
         "objectives": [objective_json(o, scored.next_of.get(oid), scored.previous_of.get(oid))
                        for oid, o in scored.objectives.items()],
         "people": [person_json(p) for p in scored.people.values()],
@@ -139,6 +140,7 @@ def kpi_json(status: ScoredKPI) -> dict[str, Any]:
         "unit": kpi.unit,
         "direction": kpi.direction,
         "cadence": kpi.cadence,
+        "period": kpi.period,
         "target": kpi.target,
         "thresholds": thresholds,
         "latest": _point(status.latest) if status.latest else None,

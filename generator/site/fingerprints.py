@@ -94,7 +94,8 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
                                 links(status.kpi), *readers)
     for tid, team in scored.teams.items():
         fp[t_key(tid)] = digest("t", tid, repr(team.team), repr(team.parent), repr(team.subteams), str(team.depth),
-                                now, scoring, *(fp[os_key(o.id)] for o in team.current))
+                                now, scoring, repr((team.with_subteams, team.with_subteams_count)),
+                                *(fp[os_key(o.id)] for o in team.current))
     for cid, cycle in scored.cycles.items():
         fp[c_key(cid)] = digest("c", cid, repr(cycle.cycle), as_of, scoring, *(fp[os_key(o.id)] for o in cycle.objectives))
     for key, pages in view.sections().items():

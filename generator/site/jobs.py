@@ -52,7 +52,7 @@ class Job:
     template: str | None = None
     context: Callable[[], dict[str, Any]] | None = None
     data: Callable[[], bytes] | None = None
-    base: str | None = None  # links start from this prefix instead of being relative (404.html)
+    base: str | None = None  # links are relative to the site root, which a <base> element names (404.html)
     charts: tuple[str, ...] = ()  # chart keys the page shows (drawn in one batch in svg mode)
 
     @property
@@ -184,13 +184,11 @@ class Section:
 
 
 def chart_spec(scored: ScoredSite, key: str) -> dict | None:
-    """The Vega-Lite spec of a chart key: 'objective:ID', 'kpi:ID', 'spark:ID', 'history:' (the
-    archive), 'history:TEAM', 'teams:CYCLE' or 'grades:CYCLE'."""
+    """The Vega-Lite spec of a chart key: 'objective:ID', 'kpi:ID', 'history:' (the archive),
+    'history:TEAM', 'teams:CYCLE' or 'grades:CYCLE'."""
     kind, _, item = key.partition(":")
     if kind == "objective":
         return charts.objective_chart(scored.objectives[item], scored.as_of)
-    if kind == "kpi":
-        return charts.kpi_chart(scored.kpis[item])
     if kind == "history":
         teams = [scored.teams[item]] if item else history_teams(scored)
         return charts.history_chart(list(scored.cycles.values()), teams, True, scored.as_of)
@@ -198,7 +196,7 @@ def chart_spec(scored: ScoredSite, key: str) -> dict | None:
         return charts.team_scores_chart(scored.cycles[item], list(scored.teams.values()))
     if kind == "grades":
         return charts.grades_chart(scored.cycles[item], review_counts(scored.cycles[item]))
-    return charts.sparkline(scored.kpis[item])
+    return charts.kpi_chart(scored.kpis[item])
 
 
 def history_teams(scored: ScoredSite) -> list[ScoredTeam]:
@@ -296,12 +294,17 @@ def dashboard_jobs(view: SiteView) -> Iterator[Job]:
     inputs = (FRAME, *(k_key(k) for k in scored.kpis), *(t_key(t) for t in scored.teams))
 
     def context() -> dict[str, Any]:
-        groups = [(team, [(k, view.chart(f"spark:{k.id}")) for k in kpis])
+        # Sparklines are static SVG drawn here, in either chart mode: the dashboard loads no runtime.
+        groups = [(team, [(k, _markup(charts.sparkline(k))) for k in kpis])
                   for team, kpis in by_team(view, list(scored.kpis.values()))]
         return {"groups": groups, "signals": scored.signals, "title": "KPIs",
                 "description": previews.dashboard(scored)}
 
-    yield Job("kpis/index.html", inputs, "dashboard.html", context, charts=tuple(f"spark:{k}" for k in scored.kpis))
+    yield Job("kpis/index.html", inputs, "dashboard.html", context)
+
+
+def _markup(svg: str | None) -> Markup | None:
+    return Markup(svg) if svg is not None else None
 
 
 def teams_jobs(view: SiteView) -> Iterator[Job]:
@@ -466,7 +469,7 @@ def search_jobs(view: SiteView) -> Iterator[Job]:
 
 
 def not_found_jobs(view: SiteView) -> Iterator[Job]:
-    # GitHub Pages serves 404.html at any depth, so its links start from base_url.
+    # GitHub Pages serves 404.html at any depth, so its links resolve against base_url (a <base>).
     yield Job("404.html", (FRAME, "config:base_url"), "404.html",
               lambda: {"title": "Not found", "description": "This page does not exist, or it moved."},
               base=view.config.base_url)
@@ -525,12 +528,10 @@ def page_jobs(view: SiteView) -> Iterator[Job]:
 def frame_context(view: SiteView, job: Job) -> dict[str, Any]:
     """What base.html reads: the site, the navigation, links relative to this page."""
     url = job.url
-    if job.base is not None:
-        base = job.base
-
+    if job.base is not None:  # the page's <base href> is the site root (404.html)
         def link(target: str) -> str:
-            return base + url_path(target)
-        root = base
+            return url_path(target) or "./"
+        root = ""
     else:
         def link(target: str) -> str:
             return relative_url(url, target)

@@ -39,12 +39,21 @@ def xml_text(text: str) -> str:
 
 
 def draw_svg_charts(view: SiteView, jobs: list[Job]) -> None:
-    """``charts: svg``: draw the charts of the pages about to render, in one batch of workers."""
+    """``charts: svg``: draw the charts of the pages about to render, in one batch of workers.
+
+    Each chart is drawn twice, for a wide column and for a phone's (a static drawing cannot
+    rearrange itself, and one drawn wide would shrink its text to a few pixels); the stylesheet
+    shows the one that fits its column."""
     keys = sorted({key for job in jobs for key in job.charts} - view.chart_html.keys())
     specs = {key: spec for key in keys if (spec := chart_spec(view.scored, key)) is not None}
     if not specs:
         return
     names = list(specs)
-    prefixes = [f"c{charts.short_id(key)}-" for key in names]
-    svgs = vega.render_svgs([specs[key] for key in names], prefixes)
-    view.chart_html.update({key: Markup(svg) for key, svg in zip(names, svgs)})
+    wide = [specs[key] for key in names]
+    narrow = [{**spec, "width": vega.NARROW_WIDTH} if spec.get("width") == "container" else spec for spec in wide]
+    prefixes = [f"c{charts.short_id(key)}-" for key in names] + [f"n{charts.short_id(key)}-" for key in names]
+    svgs = vega.render_svgs(wide + narrow, prefixes)
+    view.chart_html.update({
+        key: Markup('<div class="svg-wide">') + Markup(large) + Markup('</div><div class="svg-narrow">')
+        + Markup(small) + Markup("</div>")
+        for key, large, small in zip(names, svgs[:len(names)], svgs[len(names):], strict=True)})

@@ -6,10 +6,11 @@ includes, so an incremental build re-renders exactly the pages whose templates c
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2 import (
@@ -23,22 +24,71 @@ from jinja2 import (
     TemplateSyntaxError,
     select_autoescape,
 )
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from markupsafe import Markup, escape
 
 from ..diagnostics import Diagnostic, OkrPagesError
+from ..model.content import Point
+from ..model.scoring import ScoredKR
 from . import formatting
+from .formatting import N_
 from .themes import Theme
 
+# Status codes as words. Translated when shown (the ``label`` filter), so these stay the messages.
 LABELS = {
-    "on_track": "On track", "at_risk": "At risk", "off_track": "Off track", "final": "Final",
-    "missed": "Missed", "red": "Red", "yellow": "Yellow", "green": "Green", "healthy": "Healthy",
-    "watch": "Watch", "unhealthy": "Unhealthy", "no_target": "No target", "no_data": "No data",
-    "improving": "Improving", "worsening": "Worsening", "flat": "Flat", "unknown": "Unknown",
-    "aspirational": "Aspirational", "committed": "Committed", "up": "Higher is better",
-    "down": "Lower is better", "numeric": "Numeric", "milestone": "Milestones", "binary": "Done / not done",
-    "upcoming": "Upcoming", "running": "Running", "ended": "Ended",
-    "met": "Met", "below": "Below the sweet spot", "sweet_spot": "In the sweet spot",
-    "above": "Above the sweet spot", "improved": "Improved", "worsened": "Worsened", "unchanged": "Unchanged",
+    "on_track": N_("On track"), "at_risk": N_("At risk"), "off_track": N_("Off track"), "final": N_("Final"),
+    "missed": N_("Missed"), "red": N_("Red"), "yellow": N_("Yellow"), "green": N_("Green"),
+    "healthy": N_("Healthy"), "watch": N_("Watch"), "unhealthy": N_("Unhealthy"), "no_target": N_("No target"),
+    "no_data": N_("No data"), "improving": N_("Improving"), "worsening": N_("Worsening"), "flat": N_("Flat"),
+    "unknown": N_("Unknown"), "aspirational": N_("Aspirational"), "committed": N_("Committed"),
+    "up": N_("Higher is better"), "down": N_("Lower is better"), "numeric": N_("Numeric"),
+    "milestone": N_("Milestones"), "binary": N_("Done / not done"), "upcoming": N_("Upcoming"),
+    "running": N_("Running"), "ended": N_("Ended"), "daily": N_("daily"), "weekly": N_("weekly"),
+    "monthly": N_("monthly"), "quarterly": N_("quarterly"),
+    "met": N_("Met"), "below": N_("Below the sweet spot"), "sweet_spot": N_("In the sweet spot"),
+    "above": N_("Above the sweet spot"), "improved": N_("Improved"), "worsened": N_("Worsened"),
+    "unchanged": N_("Unchanged"),
 }
+
+
+def _gettext(message: str, /, **variables: Any) -> Markup:
+    """A UI string in the reader's language, its values escaped and put in: ``_("Hi %(name)s", name=x)``."""
+    return Markup(formatting.gettext(message) % {key: escape(value) for key, value in variables.items()})
+
+
+def _ngettext(singular: str, plural: str, count: int, /, **variables: Any) -> Markup:
+    """The singular or plural of a UI string; ``%(num)s`` is the count unless given."""
+    variables.setdefault("num", count)
+    return Markup(formatting.ngettext(singular, plural, count) % {key: escape(value) for key, value in variables.items()})
+
+
+def time_tag(day: dt.date | None, table: bool = False) -> Markup:
+    """A date as a <time> element, written as prose ('7 Oct 2026') or, in a table, '2026-10-07'."""
+    if day is None:
+        return Markup(formatting.NONE)
+    stamp = day.isoformat()
+    return Markup(f'<time datetime="{stamp}">{stamp if table else formatting.long_date(day)}</time>')
+
+
+def point_time_tag(point: Point, period: str = "start", table: bool = False) -> Markup:
+    """A KPI point's date as a <time> element: a month-dated point as its month ('Nov 2026')."""
+    stamp = formatting.shown_date(point, period).isoformat()
+    return Markup(f'<time datetime="{stamp[:7] if point.month else stamp}">'
+                  f"{formatting.point_date(point, period, table)}</time>")
+
+
+def progress_date(day: dt.date, score: ScoredKR) -> str:
+    """A date of a key result's progress, in a table: a point of its KPI written as a month reads as
+    that month (as the KPI's page writes it), any other as a table date."""
+    if day in score.month_points and score.kpi is not None:
+        return formatting.point_date(Point(day, 0, month=True), score.kpi.period)
+    return formatting.table_date(day)
+
+
+def label(code: str | None) -> str:
+    """A status code as the reader's words: 'on_track' → 'On track'."""
+    return formatting.gettext(LABELS[code]) if code in LABELS else (code or "")
 
 
 class _ThemeLoader(FileSystemLoader):
@@ -56,16 +106,73 @@ class _ThemeLoader(FileSystemLoader):
 def make_environment(theme: Theme) -> Environment:
     """Autoescaped, strict about undefined names, with the formatting filters. Compiled templates
     are kept in the user's cache folder (keyed by each template's source), so a build compiles only
-    templates that changed."""
+    templates that changed.
+
+    UI strings in templates are written ``{{ _("…") }}``, ``{% trans %}`` or ``ngettext``: Jinja2's
+    i18n extension, with null (English) translations until the site's language selects a catalog."""
     env = Environment(
         loader=ChoiceLoader([_ThemeLoader(str(path)) for path in theme.template_dirs]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
+        extensions=["jinja2.ext.i18n", ConstantMessages],
     )
-    env.filters.update(num=formatting.number, pct=formatting.percent, score=formatting.score,
-                       label=LABELS.get, longdate=formatting.long_date, ago=formatting.days_ago)
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    # The extension's own _() goes through two context calls per string (a few µs each, tens of
+    # thousands of times per build); these do the same (translate, escape the values, format) directly.
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    env.filters.update(time=time_tag, pointtime=point_time_tag, progressdate=progress_date, num=formatting.number, numpart=formatting.number_in_range, pct=formatting.percent,
+                       score=formatting.score, label=label, longdate=formatting.long_date, ago=formatting.days_ago, tabledate=formatting.table_date,
+                       month=formatting.month, pointdate=formatting.point_date, withunit=formatting.with_unit)
     return env
+
+
+class ConstantMessages(Extension):
+    """``_("literal")`` with no values is translated once, as its template compiles: ``{{ _("x") }}``
+    becomes the text itself, escaped, and ``_("x")`` inside an expression a string constant. Tens of
+    thousands of UI strings per build then cost nothing to render. (A message that holds markup is
+    written ``{% trans %}``.) Compiled templates are therefore kept per language (``COMPILED``)."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        tokens = list(stream)  # a template's tokens: a few thousand at most
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type == "variable_begin" and index + 5 < len(tokens) and tokens[index + 5].type == "variable_end":
+                text = _constant_message(tokens, index + 1)
+                if text is not None:  # {{ _("x") }}: the output is the text itself
+                    yield Token(token.lineno, "data", str(escape(text)))
+                    index += 6
+                    continue
+            text = _constant_message(tokens, index)
+            if text is not None:
+                yield Token(token.lineno, "string", text)
+                index += 4
+                continue
+            yield token
+            index += 1
+
+
+def _constant_message(tokens: list[Token], index: int) -> str | None:
+    """The translated text of ``_("literal")`` starting at ``tokens[index]``, or None."""
+    if index + 3 >= len(tokens):
+        return None
+    name, open_, text, close = tokens[index:index + 4]
+    if not (name.type == "name" and name.value == "_" and open_.type == "lparen" and text.type == "string"
+            and close.type == "rparen"):
+        return None
+    try:  # as the newstyle gettext does: always a format string (so '%%' is '%')
+        return str(formatting.gettext(text.value) % {})
+    except (KeyError, TypeError, ValueError):
+        return None  # a message that needs values: left for the runtime to report
+
+
+COMPILED = "en|constant-messages-1"  # what compiled templates depend on besides their source
+
+
+class _BytecodeCache(FileSystemBytecodeCache):
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{COMPILED}|{name}", filename)
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
@@ -76,7 +183,7 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # no cache folder: templates are compiled every time, which works too
-    return FileSystemBytecodeCache(str(folder))
+    return _BytecodeCache(str(folder))
 
 
 # Templates a template names, for its fingerprint: {% extends/include/import/from "name" %}.

@@ -19,7 +19,9 @@ from ..diagnostics import OkrPagesError
 from ..output import write_file
 
 BUNDLE_FORMAT = 1  # bump when the wrapper changes, so stale cached bundles are rebuilt
-STATIC_WIDTH = 640  # the width given to "container" charts when they are rendered to SVG
+# The width "container" charts are drawn at as SVG; the SVG then scales to its column (width 100%).
+STATIC_WIDTH = 800
+NARROW_WIDTH = 340  # the same charts for a phone's column
 _SVG_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
 
@@ -153,7 +155,9 @@ def _finish_svg(svg: str, prefix: str, description: str) -> str:
                      lambda m: f'{m[1]}="#{names[m[2]]}"' if m[2] in names else m[0], svg)
     start = svg.index("<svg")
     end = svg.index(">", start)
-    root = re.sub(r'\s(role|aria-label|aria-roledescription)="[^"]*"', "", svg[start:end])
+    # Fill the column: the width follows the page, the height the viewBox's proportions.
+    root = re.sub(r'\s(role|aria-label|aria-roledescription|width|height)="[^"]*"', "", svg[start:end])
+    root += ' width="100%"'
     label = (description.replace("&", "&amp;").replace('"', "&quot;")
              .replace("<", "&lt;").replace(">", "&gt;"))
     root += f' role="img" aria-label="{label}"' if label else ' role="img"'
