@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 10.0
@@ -180,29 +179,25 @@ def test_a_missing_page_is_a_404_with_the_reload_script(served):
 
 
 @pytest.mark.browser
-def test_the_open_page_reloads_and_shows_the_errors_over_it(served):
+def test_the_open_page_reloads_and_shows_the_errors_over_it(served, browser):
     """In Chromium: a save reloads the page; a broken save shows an overlay listing the problems."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
     server, root = served
     kpi = root / "content/kpis/mrr.md"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(TIMEOUT * 1000)
-            page.goto(server.url)
-            page.wait_for_function("() => document.querySelector('script[src=\"/__livereload.js\"]')")
-            page.evaluate("() => { window.__before_reload = true; }")
-            kpi.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
-            overlay = page.wait_for_selector("#okr-pages-build-errors")
-            assert "content/kpis/mrr.md:3:1:" in overlay.inner_text()
-            kpi.write_text(MRR.replace("  2026-10: 994\n", "  2026-10: 994\n  2026-11: 1031\n"), encoding="utf-8")
-            page.wait_for_function("() => window.__before_reload === undefined")  # reloaded
-            assert page.query_selector("#okr-pages-build-errors") is None
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT * 1000)
+        page.goto(server.url)
+        page.wait_for_function("() => document.querySelector('script[src=\"/__livereload.js\"]')")
+        page.evaluate("() => { window.__before_reload = true; }")
+        kpi.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+        overlay = page.wait_for_selector("#okr-pages-build-errors")
+        assert "content/kpis/mrr.md:3:1:" in overlay.inner_text()
+        kpi.write_text(MRR.replace("  2026-10: 994\n", "  2026-10: 994\n  2026-11: 1031\n"), encoding="utf-8")
+        page.wait_for_function("() => window.__before_reload === undefined")  # reloaded
+        assert page.query_selector("#okr-pages-build-errors") is None
+    finally:
+        context.close()
     assert server.stop()[0] == 0
 
 
