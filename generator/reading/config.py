@@ -159,8 +159,8 @@ def _language(src: Source, record: Record, site_dir: Path) -> str:
             Locale.parse(tag.replace("-", "_"))
         except (UnknownLocaleError, ValueError):
             src.error(record.node_of("language"), "language", f"no number and date formats are known for '{text}'",
-                      f"write the language alone ({match[1].lower()}), or a region Babel knows, such as "
-                      f"{match[1].lower()}-{match[2].upper() if match[2] else 'XX'}")
+                      f"write the language alone ({match[1].lower()}), or with a region Babel knows, such as "
+                      f"{', '.join(_regions(match[1].lower()))}")
             return "en"
         return tag
     src.error(record.node_of("language"), "language",
@@ -184,8 +184,17 @@ def _language_hint(text: str, available: list[str]) -> str:
             if name:
                 names[name.lower()] = tag
     if text.lower() in names:
-        return f"write {names[text.lower()]} ({text})"
+        return f"write language: {names[text.lower()]} for {text}"
     return did_you_mean(text.lower(), available)
+
+
+def _regions(language: str) -> list[str]:
+    """A few regional variants Babel has data for: de → de-AT, de-BE, de-CH."""
+    from babel.localedata import locale_identifiers
+
+    found = sorted(name.replace("_", "-") for name in locale_identifiers()
+                   if name.startswith(f"{language}_") and _LANGUAGE_TAG.match(name))
+    return found[:3] or [language]
 
 
 def _unusable(items: list[Record], kind: str) -> list[str]:

@@ -94,6 +94,8 @@ class Language:
 
 ENGLISH = Language()
 _current = ENGLISH
+_translate = ENGLISH.translations.gettext  # the language's gettext, bound: called tens of thousands of times
+_translate_plural = ENGLISH.translations.ngettext
 
 
 def current() -> Language:
@@ -113,20 +115,21 @@ def speaking(language: Language) -> Iterator[Language]:
 
 
 def _activate(language: Language) -> None:
-    global _current
+    global _current, _translate, _translate_plural
     _current = language
+    _translate, _translate_plural = language.translations.gettext, language.translations.ngettext
     for cached in (_decimal, _percent, _score, _date, _days):
         cached.cache_clear()
 
 
 def gettext(message: str) -> str:
     """A UI string in the reader's language."""
-    return _current.translations.gettext(message)
+    return _translate(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a UI string for ``count``, by the language's plural rule."""
-    return _current.translations.ngettext(singular, plural, count)
+    return _translate_plural(singular, plural, count)
 
 
 # Status codes as words. Translated when shown, so these stay the messages. LABELS are badges and
