@@ -1,7 +1,8 @@
 """Load benchmark: read, validate and score N objective files (issue #2 target: 1,000 in ≤ 1 s).
 
-Generates a site of N objectives (3–4 key results each, of mixed types, with check-ins) and
-about 50 KPIs (half inline, half CSV) in a temporary folder, then times
+Generates the organisation of ``bench_large.py`` with N objectives (4 key results each, of mixed
+types, with check-ins) and 50 KPIs (60 monthly points, half inline, half CSV) in a temporary
+folder, then times
 
     load_site + score_site + quality_warnings      (best of --repeat runs)
 
@@ -22,7 +23,6 @@ import datetime as dt
 import io
 import os
 import pstats
-import random
 import sys
 import tempfile
 import time
@@ -32,101 +32,20 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_large import generate as generate_org
+
 from generator.model.checks import quality_warnings
 from generator.model.scoring import score_site
 from generator.reading.load import load_site
 
-TEAMS = ["company", "sales", "marketing", "product", "engineering", "platform", "data", "support",
-         "customer-success", "finance"]
-CYCLES = [("2026-Q3", dt.date(2026, 7, 1)), ("2026-Q4", dt.date(2026, 10, 1))]
 AS_OF = dt.date(2026, 11, 15)
 
 
-def _config() -> str:
-    lines = ["title: Benchmark OKRs", "teams:", "  - {id: company, name: Company}"]
-    lines += [f"  - {{id: {team}, name: {team.title()}, parent: company}}" for team in TEAMS[1:]]
-    return "\n".join(lines) + "\n"
-
-
-def _checkins(rng: random.Random, start: dt.date, low: float, high: float) -> str:
-    out = ["    checkins:"]
-    for week in range(rng.randint(2, 5)):
-        date = start + dt.timedelta(days=7 + 14 * week)
-        value = round(low + (high - low) * rng.random() * (week + 1) / 6, 1)
-        confidence = round(rng.uniform(0.3, 0.9), 1)
-        out.append(f"      - {{date: {date}, value: {value}, confidence: {confidence}, "
-                   f"note: Progress in week {week + 1}}}")
-    return "\n".join(out)
-
-
-def _key_result(rng: random.Random, index: int, start: dt.date, kpis: list[str]) -> str:
-    kind = rng.choice(["numeric", "numeric", "numeric", "down", "kpi", "milestones", "done"])
-    title = f"  - title: Key result {index} of kind {kind}"
-    if kind == "numeric":
-        baseline, target = rng.randint(0, 50), rng.randint(60, 200)
-        return (f"{title}\n    baseline: {baseline}\n    target: {target}\n    unit: customers\n"
-                f"    weight: {rng.choice([1, 1, 2])}\n{_checkins(rng, start, baseline, target)}")
-    if kind == "down":
-        return (f"{title}\n    baseline: 90\n    target: 60\n    unit: days\n"
-                f"{_checkins(rng, start, 90, 60)}")
-    if kind == "kpi":
-        return f"{title}\n    kpi: {rng.choice(kpis)}\n    baseline: 100\n    target: {rng.randint(110, 150)}"
-    if kind == "milestones":
-        items = "\n".join(f"      - {{title: Milestone {m}, done: {str(rng.random() < 0.5).lower()}}}"
-                          for m in range(rng.randint(2, 4)))
-        return f"{title}\n    milestones:\n{items}"
-    return f"{title}\n    done: {str(rng.random() < 0.3).lower()}"
-
-
-def _objective(rng: random.Random, number: int, kpis: list[str], parents: dict[str, list[str]]) -> tuple[str, str]:
-    cycle, start = CYCLES[number % 2]
-    team = TEAMS[number % len(TEAMS)]
-    krs = "\n".join(_key_result(rng, i, start, kpis) for i in range(rng.randint(3, 4)))
-    aligns = f"aligns_to: {rng.choice(parents[cycle])}\n" if team != "company" and parents[cycle] else ""
-    oid = f"{cycle}/{team}/objective-{number:05d}"
-    if team == "company":
-        parents[cycle].append(oid)
-    text = (f"---\ntitle: Objective number {number} for the {team} team\ncycle: {cycle}\nteam: {team}\n"
-            f"owner: Person {number % 37}\n{aligns}commitment: {rng.choice(['aspirational', 'committed'])}\n"
-            f"key_results:\n{krs}\n---\nWhy objective {number} matters, in a paragraph of Markdown.\n")
-    return f"content/okrs/{oid}.md", text
-
-
-def _kpi(rng: random.Random, number: int) -> dict[str, str]:
-    kid = f"kpi-{number:03d}"
-    direction = rng.choice(["up", "down"])
-    months = [dt.date(2025 + (m + 11) // 12, (m + 11) % 12 + 1, 1) for m in range(1, 24)]  # 2025-12 … 2027-10
-    months = [m for m in months if m <= AS_OF]
-    values = [round(100 + 10 * rng.random() + i, 2) for i, _ in enumerate(months)]
-    head = (f"---\ntitle: KPI {number}\nteam: {TEAMS[number % len(TEAMS)]}\nunit: '%'\ndirection: {direction}\n"
-            f"target: 110\nthresholds: {{green: {110 if direction == 'up' else 100}, "
-            f"yellow: {100 if direction == 'up' else 110}}}\ncadence: monthly\n")
-    if number % 2:
-        rows = "".join(f"{m:%Y-%m},{v}\n" for m, v in zip(months, values))
-        return {f"content/kpis/{kid}.md": head + f"series: {kid}.csv\n---\nAbout it.\n",
-                f"content/kpis/{kid}.csv": "date,value\n" + rows}
-    inline = "".join(f"  {m:%Y-%m}: {v}\n" for m, v in zip(months, values))
-    return {f"content/kpis/{kid}.md": head + f"series:\n{inline}---\nAbout it.\n"}
-
-
-def generate(root: Path, objectives: int, kpis: int, seed: int = 7) -> list[str]:
-    """Write the site; returns the front matter texts of the objective files, for the YAML peer."""
-    rng = random.Random(seed)
-    files: dict[str, str] = {"okr-pages.yaml": _config()}
-    for number in range(kpis):
-        files.update(_kpi(rng, number))
-    kpi_ids = [f"kpi-{n:03d}" for n in range(kpis)]
-    parents: dict[str, list[str]] = {cycle: [] for cycle, _ in CYCLES}
-    fronts = []
-    for number in range(objectives):
-        path, text = _objective(rng, number, kpi_ids, parents)
-        files[path] = text
-        fronts.append(text.split("---\n")[1])
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return fronts
+def generate(root: Path, objectives: int, kpis: int) -> list[str]:
+    """Write the large benchmark's organisation (one guide page, which the objectives link to); returns the front matter texts of
+    the objective files, for the YAML peer."""
+    return [path.read_text(encoding="utf-8").split("---\n")[1]
+            for path in generate_org(root, objectives, kpis, guides=1)]
 
 
 def run_pipeline(root: Path) -> tuple[int, int, int]:

@@ -25,7 +25,6 @@ from test_browser import (  # noqa: F401 - fixtures, used by name
     TIMEOUT_MS,
     _contrast,
     _luminance,
-    browser,
     new_page,
     server,
     site_dir,

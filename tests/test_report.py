@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, require_chromium
+from conftest import REPO
 
 AS_OF = "2026-11-22"
 Q3_TITLES = ["Keep the customers we already won", "Prove that self-serve can be a growth engine",
@@ -156,19 +156,6 @@ def test_pdf_is_deterministic_and_letter_sized_on_request(pdf_report: Path, tmp_
 # --------------------------------------------------------------------------------------------
 # In Chromium: the report offline, and the site's review page in print
 # --------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
 
 @pytest.mark.browser
 def test_report_opens_offline_with_no_request_and_draws_its_charts(browser, html_report: Path) -> None:
