@@ -19,7 +19,6 @@ from test_browser import (  # noqa: F401 - fixtures, used by name
     AS_OF,
     PREFIX,
     _handler_for,
-    browser,
     new_page,
     wait_for_charts,
 )
