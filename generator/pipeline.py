@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,18 +143,21 @@ def build_site(site_dir: Path, out_dir: Path, as_of: dt.date, *, overrides: dict
 
     ``jobs`` caps the processes that read and render in parallel (default: one per CPU);
     ``background_save`` lets a forked child write a cold build's record while the command ends."""
-    with gc_paused():
-        return _build(site_dir, out_dir, as_of, overrides, strict, clean, state, progress, jobs, background_save)
+    with gc_paused(), ExitStack() as language_scope:
+        return _build(site_dir, out_dir, as_of, overrides, strict, clean, state, progress, jobs, background_save,
+                      language_scope)
 
 
 def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, str] | None, strict: bool,
            clean: bool, state: BuildState | None, progress: Progress | None, jobs: int | None,
-           background_save: bool) -> Built:
+           background_save: bool, language_scope: ExitStack) -> Built:
     from .site.fingerprints import fingerprints
+    from .site.formatting import speaking
     from .site.jobs import SiteView
     from .site.render import draw_svg_charts
     from .site.templates import TemplateDigests, TemplateFailure, make_environment
     from .site.themes import load_theme
+    from .site.translations import load_language
 
     # 1. Read (only what changed since the record), validate and score.
     engine = engine_fingerprint()
@@ -165,14 +169,18 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     checked = check_site(site_dir, as_of, overrides, record.loaded if record else None, jobs)
     theme = load_theme(site_dir)
     checked.diagnostics.extend(theme.problems)
+    language, problems = load_language(theme, site_dir, checked.site.config.language)
+    checked.diagnostics.extend(problems)
     built = Built(checked)
     if checked.diagnostics.failed(strict):
         return built
+    # Every word, number and date from here on is in the site's language (forked renderers too).
+    language_scope.enter_context(speaking(language))
     # 2. Plan every output file as a job with a fingerprint of what it reads; a theme template that
     #    does not compile fails the build here, before anything is written.
     loaded = checked.loaded
-    env = make_environment(theme)
-    view = SiteView(checked.scored, content_paths(loaded.site))
+    env = make_environment(theme, language)
+    view = SiteView(checked.scored, content_paths(loaded.site), language=language)
     planned, fingerprint = _plan(site_dir, loaded, theme, view, TemplateDigests(env),
                                  fingerprints(view, {rel: read.fingerprint for rel, read in loaded.files.items()}))
     checked.diagnostics.extend(_template_problems(env, planned, site_dir))

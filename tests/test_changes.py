@@ -213,13 +213,14 @@ def test_the_changes_page_json_home_strip_and_feed(fixture_site: Path, tmp_path:
     assert "Two more signed" in page
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "What changed since 8 Nov 2026" in home
-    assert "2 objectives moved,\n    2 check-ins,\n    2 KPIs updated, 1 signal raised, 1 cleared, 1 objective started." in home
+    assert ("2 objectives moved, 2 check-ins, 2 KPIs updated, 1 signal raised, 1 signal cleared, "
+            "1 objective started.") in home
 
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert "<id>urn:okr-pages:2026-Q4/sales/a@move:red&gt;yellow,on_track&gt;on_track</id>" in feed
     assert "<title>Win the north: grade red → yellow</title>" in feed
     assert "<id>urn:okr-pages:kpi:churn@2026-11-10</id>" in feed
-    assert "<summary>Churn on 2026-11-10 · health watch → unhealthy</summary>" in feed
+    assert "<summary>Churn on 10 Nov 2026 · health watch → unhealthy</summary>" in feed
     assert "<id>urn:okr-pages:signal:churn@2026-11-10</id>" in feed
     assert "<id>urn:okr-pages:cleared:nps@2026-11-12</id>" in feed
     assert "<id>urn:okr-pages:sprint-46/c@start</id>" in feed

@@ -279,10 +279,33 @@ def move_team(site: Path, n: int, value: int) -> None:
                  lambda m: f"{m[1]}{parents[n % len(parents)]}")
 
 
+LANGUAGES = ["de", "fr", "es", "id", "en", "de-CH"]
+
+
+def switch_language(site: Path, n: int, value: int) -> None:
+    """language: every page's words, numbers and dates (issue #9); the api stays as it was."""
+    config = site / "okr-pages.yaml"
+    text = re.sub(r"^language: .*\n", "", config.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    config.write_text(text + f"language: {LANGUAGES[n % len(LANGUAGES)]}\n", encoding="utf-8")
+
+
+def edit_site_catalog(site: Path, n: int, value: int) -> None:
+    """The site's own translation of one UI string, over the theme's catalog (or gone again)."""
+    folder = site / "themes" / "locale"
+    if n % 3 == 2:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for language in ("de", "en"):
+        target = folder / language / "LC_MESSAGES" / "messages.po"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                          f'msgid "{["Current cycle", "KPIs"][n % 2]}"\nmsgstr "Own words {value}"\n', encoding="utf-8")
+
+
 EDITS = [edit_checkin, add_checkin, retitle, edit_body, add_objective, delete_file, rename_file, edit_csv,
          edit_inline_series, add_guide, edit_config, edit_theme, add_content_file, edit_limits, add_odd_name,
          set_final_score, edit_retrospective, set_next, edit_owner, edit_rhythm, edit_repository, edit_lead,
-         toggle_period, edit_kpi_unit, move_team, None]  # None: move --as-of
+         toggle_period, edit_kpi_unit, move_team, switch_language, edit_site_catalog, None]  # None: move --as-of
 
 edit = st.tuples(st.sampled_from(range(len(EDITS))), st.integers(0, 40), st.integers(1, 99))
 
@@ -290,6 +313,10 @@ edit = st.tuples(st.sampled_from(range(len(EDITS))), st.integers(0, 40), st.inte
 # The edits of issue #9 (a KPI's period and unit, a team under another parent), each at least once.
 @example(steps=[(EDITS.index(toggle_period), 3, 1), (EDITS.index(edit_kpi_unit), 3, 5),
                 (EDITS.index(move_team), 0, 1), (EDITS.index(toggle_period), 1, 1)], in_memory=False)
+# The site's language (issue #9): switched, its catalog overridden, a check-in added in German.
+@example(steps=[(EDITS.index(switch_language), 0, 1), (EDITS.index(edit_site_catalog), 0, 7),
+                (EDITS.index(add_checkin), 2, 12), (EDITS.index(switch_language), 5, 1),
+                (EDITS.index(edit_site_catalog), 2, 1)], in_memory=True)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(steps=st.lists(edit, min_size=1, max_size=6), in_memory=st.booleans())
 def test_incremental_builds_equal_cold_builds(steps: list[tuple[int, int, int]], in_memory: bool) -> None:

@@ -28,10 +28,12 @@ from ..model.scoring import ScoredSite
 from ..output import write_file
 from ..pipeline import Checked, check_site
 from ..site import charts, vega
+from ..site.formatting import ENGLISH, Language, gettext, speaking
 from ..site.jobs import chart_spec, review_context
 from ..site.markup import Rendered, render_body
 from ..site.templates import make_environment
 from ..site.themes import load_theme
+from ..site.translations import load_language
 
 PDF_EXTRA = "pip install 'okr-pages[pdf]'"
 # What WeasyPrint's wheels need from the system on Debian and Ubuntu (Pango, HarfBuzz, fonts).
@@ -80,11 +82,18 @@ def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = Non
     if cycle.state == "upcoming":
         raise ReportError(f"cycle {cycle_id} has not started (it starts on {cycle.cycle.start}): nothing to review "
                           "yet (pass --as-of with a later date to preview it)")
-    html = report_html(checked, site_dir, cycle_id)
+    theme = load_theme(site_dir)
+    language, problems = load_language(theme, site_dir, scored.site.config.language)
+    if problems:
+        raise ReportError(f"the site's catalogs have {len(problems)} error(s), e.g. {problems[0].text()} "
+                          "(run okr-pages build to see them all; nothing was written)")
+    with speaking(language):  # the site's language, as on the site's review page
+        html = report_html(checked, site_dir, cycle_id, language)
+        label = f"{scored.site.config.title} · " + gettext("%(cycle)s review") % {"cycle": cycle.name}
     target = out or default_out(cycle_id, pdf)
     pages = None
     if weasyprint is not None:
-        data, pages = print_pdf(weasyprint, html, paper, f"{scored.site.config.title} · {cycle.name} review")
+        data, pages = print_pdf(weasyprint, html, paper, label)
     else:
         data = html.encode("utf-8")
     try:
@@ -96,11 +105,12 @@ def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = Non
     return Report(target, cycle_id, "pdf" if pdf else "html", len(data), pages)
 
 
-def report_html(checked: Checked, site_dir: Path, cycle_id: str) -> str:
-    """The review of one cycle as a self-contained HTML document."""
+def report_html(checked: Checked, site_dir: Path, cycle_id: str, language: Language = ENGLISH) -> str:
+    """The review of one cycle as a self-contained HTML document, in ``language`` (the language
+    the caller speaks: ``formatting.speaking``)."""
     scored = checked.scored
     theme = load_theme(site_dir)
-    env = make_environment(theme)
+    env = make_environment(theme, language)
     review = review_cycle(scored, cycle_id)
     drawn = _svg_charts(scored, [f"grades:{cycle_id}", f"teams:{cycle_id}"])
     paths = _report_paths(scored, site_dir, cycle_id)
@@ -113,7 +123,8 @@ def report_html(checked: Checked, site_dir: Path, cycle_id: str) -> str:
 
     context: dict[str, Any] = {
         **review_context(review, retrospective),
-        "standalone": True, "config": scored.site.config, "as_of": scored.as_of, "link": lambda target: "",
+        "standalone": True, "config": scored.site.config, "lang": language.code, "as_of": scored.as_of,
+        "link": lambda target: "",
         "css": _inline_css(theme.static.get("assets/style.css")),
         "grades_chart": drawn.get(f"grades:{cycle_id}"), "teams_chart": drawn.get(f"teams:{cycle_id}"),
     }

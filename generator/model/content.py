@@ -258,6 +258,7 @@ class Config:
     edit_uri: str | None = None  # below repo_url (or a whole URL): edit/main/ on GitHub
     history_uri: str | None = None  # below repo_url: commits/main/ on GitHub; derived from edit_uri when absent
     people: tuple[str, ...] = ()  # names known to be right: never reported as near-duplicates
+    language: str = "en"  # SPEC §11: the UI's words and the locale of numbers and dates (BCP 47: de, de-CH)
 
 
 @dataclass(frozen=True)

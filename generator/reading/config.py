@@ -17,7 +17,7 @@ from ..model.content import Bands, Config, Cycle, Limits, PaceLimits, Team
 from .documents import decode_text
 from .fields import Record, Source, read_record
 from .files import Refused, read_regular
-from .schema import CONFIG
+from .schema import CONFIG, LANGUAGES
 from .sources import read_sources
 from .yamlnodes import parse_yaml, value_of
 
@@ -114,9 +114,87 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         checkin_every=record.get("checkin_every", 14),
         changes_window=record.get("changes_window", 7),
         people=tuple(item.get("name") for item in record.get("people", []) if "name" in item),
+        language=_language(src, record, site_dir),
         **_repository(src, record),
     )
     return config, src.problems
+
+
+_LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}|[0-9]{3}))?$")
+CATALOGS = "themes/locale"  # a site's own catalogs: themes/locale/<lang>/LC_MESSAGES/messages.po
+
+
+def site_languages(site_dir: Path) -> list[str]:
+    """The languages a site can be built in: the default theme's and those the site has a catalog
+    for, as BCP 47 tags (de, pt-BR)."""
+    found = set(LANGUAGES)
+    try:
+        folders = sorted(os.scandir(site_dir / CATALOGS), key=lambda entry: entry.name)
+    except OSError:
+        folders = []
+    for folder in folders:
+        match = _LANGUAGE_TAG.match(folder.name)
+        if match and os.path.isfile(os.path.join(folder.path, "LC_MESSAGES", "messages.po")):
+            found.add(_tag(match))
+    return sorted(found)
+
+
+def _tag(match: re.Match[str]) -> str:
+    return match[1].lower() + (f"-{match[2].upper()}" if match[2] else "")
+
+
+def _language(src: Source, record: Record, site_dir: Path) -> str:
+    """``language:`` as a BCP 47 tag: a language with a catalog (the theme's or the site's),
+    optionally with a region whose formats Babel knows (de-CH)."""
+    if "language" not in record:
+        return "en"
+    text = str(record.get("language")).strip()
+    available = site_languages(site_dir)
+    match = _LANGUAGE_TAG.match(text)
+    if match and (_tag(match) in available or match[1].lower() in available):
+        from babel import Locale, UnknownLocaleError
+
+        tag = _tag(match)
+        try:
+            Locale.parse(tag.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            src.error(record.node_of("language"), "language", f"no number and date formats are known for '{text}'",
+                      f"write the language alone ({match[1].lower()}), or with a region Babel knows, such as "
+                      f"{', '.join(_regions(match[1].lower()))}")
+            return "en"
+        return tag
+    src.error(record.node_of("language"), "language",
+              f"unknown language '{text}': the site can be built in {', '.join(available)}",
+              _language_hint(text, available) or
+              f"write one of {', '.join(available)}, or add a catalog {CATALOGS}/<lang>/LC_MESSAGES/messages.po")
+    return "en"
+
+
+def _language_hint(text: str, available: list[str]) -> str:
+    """'write de' for 'German', 'Deutsch' or 'ge'; '' when nothing is close."""
+    from babel import Locale, UnknownLocaleError
+
+    names: dict[str, str] = {}
+    for tag in available:
+        try:
+            locale = Locale.parse(tag.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            continue
+        for name in (locale.get_display_name("en"), locale.get_display_name(locale)):
+            if name:
+                names[name.lower()] = tag
+    if text.lower() in names:
+        return f"write language: {names[text.lower()]} for {text}"
+    return did_you_mean(text.lower(), available)
+
+
+def _regions(language: str) -> list[str]:
+    """A few regional variants Babel has data for: de → de-AT, de-BE, de-CH."""
+    from babel.localedata import locale_identifiers
+
+    found = sorted(name.replace("_", "-") for name in locale_identifiers()
+                   if name.startswith(f"{language}_") and _LANGUAGE_TAG.match(name))
+    return found[:3] or [language]
 
 
 def _unusable(items: list[Record], kind: str) -> list[str]:

@@ -29,6 +29,10 @@ def _f(type_: str, doc: str, required: bool = False, choices: tuple[str, ...] = 
     return Field(TYPES[type_], doc, required, choices, fields or {})
 
 
+# The languages the default theme ships a catalog for (themes/default/locale/); a site adds one with
+# its own catalog in themes/locale/<lang>/LC_MESSAGES/messages.po.
+LANGUAGES = ("de", "en", "es", "fr", "id")
+
 KIND = _f("choice", "What this file is; by default taken from its top folder.",
           choices=("objective", "kpi", "page"))
 ID = _f("path_id", "Overrides the id taken from the file's path.")
@@ -168,6 +172,9 @@ CONFIG: dict[str, Field] = {
     }),
     "charts": _f("choice", "Charts drawn in the browser (js) or as static SVG (svg).",
                  choices=("js", "svg")),
+    "language": _f("text", "The language of the site's words and of its numbers and dates: "
+                   f"{', '.join(LANGUAGES)} (default en), optionally with a region (de-CH), or a language "
+                   "the site's themes/locale/ has a catalog for."),
     "sources": _f("named", "Data sources of KPI queries, by name (okr-pages refresh).", fields={"": SOURCE}),
     "limits": _f("record", "Bounds on what one file may ask of a build.", fields={
         "markdown": _f("size", "Largest Markdown file read, e.g. 5 MB (the default)."),

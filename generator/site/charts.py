@@ -27,17 +27,17 @@ from ..model.review import ReviewCounts
 from ..model.scoring import ScoredCycle, ScoredKPI, ScoredObjective, ScoredTeam
 from ..output import write_file
 from .formatting import (
-    D3_DAY,
-    D3_MONTH,
-    D3_NUMBER,
-    D3_PERCENT,
-    D3_SHORT_DAY,
     N_,
+    current,
+    d3_formats,
+    d3_locale,
+    label,
     long_date,
     ngettext,
     number,
     percent,
     point_date,
+    score,
     shown_date,
     with_unit,
     words,
@@ -77,8 +77,9 @@ def _config(chart: Any) -> Any:
 
 
 def _objective_layers(alt: Any) -> Any:
+    formats = d3_formats()
     # Ticks and their format are set per chart (``_time_axis``), from the cycle's length.
-    x = alt.X("date:T", title=None, axis=alt.Axis(format=D3_SHORT_DAY, labelOverlap="greedy"),
+    x = alt.X("date:T", title=None, axis=alt.Axis(format=formats["short_day"], labelOverlap="greedy"),
               scale=alt.Scale(type="utc", domain=[_PLACEHOLDER_DAY, _PLACEHOLDER_DAY], range=_INSET))
     y = alt.Y("progress:Q", title=_("Progress"), scale=alt.Scale(domain=[0, 1], nice=False,
                                                                  range=[{"expr": f"height - {EDGE_PADDING}"}, EDGE_PADDING]),
@@ -93,12 +94,12 @@ def _objective_layers(alt: Any) -> Any:
     pace = alt.Chart(alt.NamedData(name="pace")).mark_line(
         color=NEUTRAL, strokeWidth=1.5, aria=False).encode(
         y=y, strokeDash=alt.StrokeDash(
-            "label:N", title=None, scale=alt.Scale(domain=[PACE_LABEL], range=[[6, 4]]),
+            "label:N", title=None, scale=alt.Scale(domain=[_(PACE_LABEL)], range=[[6, 4]]),
             legend=alt.Legend(orient="top-left", symbolStrokeColor=NEUTRAL, symbolType="stroke",
                               symbolSize=500, symbolStrokeWidth=1.5)),
         tooltip=alt.value(_("Expected pace: from 0% at the start to 100% at the end")))
     rule = alt.Chart(alt.NamedData(name="as_of")).mark_rule(color=NEUTRAL, strokeWidth=1).encode(
-        tooltip=[alt.Tooltip(_DAY, title=_("Scores as of"), format=D3_DAY)])
+        tooltip=[alt.Tooltip(_DAY, title=_("Scores as of"), format=formats["day"])])
     rule_label = alt.Chart(alt.NamedData(name="as_of")).mark_text(
         color=NEUTRAL, align="left", baseline="bottom", dx=3, dy=-2, fontSize=11, aria=False,
     ).encode(y=alt.value("height"), text="label:N")
@@ -106,9 +107,9 @@ def _objective_layers(alt: Any) -> Any:
         strokeWidth=2, clip=True, aria=False).encode(y=y, color=colour)
     points = alt.Chart(alt.NamedData(name="kr")).mark_point(
         filled=True, size=45, opacity=1, clip=True).encode(
-        y=y, color=colour, tooltip=[alt.Tooltip(_DAY, title=_("Date"), format=D3_DAY),
+        y=y, color=colour, tooltip=[alt.Tooltip(_DAY, title=_("Date"), format=formats["day"]),
                                     alt.Tooltip("kr:N", title=_("Key result")),
-                                    alt.Tooltip("progress:Q", title=_("Progress"), format=D3_PERCENT)])
+                                    alt.Tooltip("progress:Q", title=_("Progress"), format=formats["percent"])])
     # Points last, so they sit above the as-of rule and keep their tooltips.
     return alt.layer(pace, rule, rule_label, lines, points).encode(x=x).properties(
         width="container", height=CHART_HEIGHT, description="",
@@ -116,11 +117,12 @@ def _objective_layers(alt: Any) -> Any:
 
 
 def _kpi_layers(alt: Any) -> Any:
+    formats = d3_formats()
     y = alt.Y("value:Q", title="", scale=alt.Scale(domain=[0, 1], nice=False, zero=False))
     # Ticks and their format are set per chart (``_time_axis``); overlapping labels are dropped
     # rather than collide (on a phone's width).
     x = alt.X("date:T", title=None, scale=alt.Scale(type="utc", range=_INSET),
-              axis=alt.Axis(format=D3_MONTH, labelOverlap="greedy"))
+              axis=alt.Axis(format=formats["month"], labelOverlap="greedy"))
     bands = alt.Chart(alt.NamedData(name="bands")).mark_rect(opacity=0.16, aria=False).encode(
         x=alt.value(0), x2=alt.value("width"), y2="value2:Q",
         color=alt.Color("zone:N", scale=alt.Scale(domain=list(ZONES), range=list(ZONE_COLOURS)),
@@ -136,8 +138,8 @@ def _kpi_layers(alt: Any) -> Any:
         color=SERIES_COLOUR, strokeWidth=2, aria=False).encode(x=x)
     points = alt.Chart(alt.NamedData(name="series")).mark_point(
         color=SERIES_COLOUR, filled=True, size=40, opacity=1).encode(
-        x=x, tooltip=[alt.Tooltip(_DAY, title=_("Date"), format=D3_DAY),  # per chart: months, the unit
-                      alt.Tooltip("value:Q", title=_("Value"), format=D3_NUMBER)])
+        x=x, tooltip=[alt.Tooltip(_DAY, title=_("Date"), format=formats["day"]),  # per chart: months, the unit
+                      alt.Tooltip("value:Q", title=_("Value"), format=formats["number"])])
     return alt.layer(bands, target, target_label, line, points).encode(y=y).properties(
         width="container", height=CHART_HEIGHT, description="",
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
@@ -147,20 +149,20 @@ def _history_layers(alt: Any) -> Any:
     """Scores across cycles: a line per team (and one for all objectives) over the cycles in order."""
     x = alt.X("cycle:N", title=None, sort=None, scale=alt.Scale(domain=["a"]),  # cycle order: set per chart
               axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
-    y = alt.Y("score:Q", title="Score", scale=alt.Scale(domain=[0, 1], nice=False),
+    y = alt.Y("score:Q", title=_("Score"), scale=alt.Scale(domain=[0, 1], nice=False),
               axis=alt.Axis(format=".1f", tickCount=5))
     colour = alt.Color("series:N", title=None, sort=None,
                        scale=alt.Scale(domain=["a"], range=[PALETTE[0]]),  # set per chart
                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=4))
     # All objectives is the reference: a dashed grey line drawn over the teams' lines.
-    dash = alt.condition(alt.datum.series == ALL_OBJECTIVES, alt.value([6, 4]), alt.value([1, 0]))
+    dash = alt.condition(alt.datum.series == _(ALL_OBJECTIVES), alt.value([6, 4]), alt.value([1, 0]))
     lines = alt.Chart(alt.NamedData(name="scores")).mark_line(strokeWidth=2, aria=False).encode(
         x=x, y=y, color=colour, strokeDash=dash)
     points = alt.Chart(alt.NamedData(name="scores")).mark_point(filled=True, size=50, opacity=1).encode(
-        x=x, y=y, color=colour, tooltip=[alt.Tooltip("series:N", title="Team"),
-                                         alt.Tooltip("cycle:N", title="Cycle"),
-                                         alt.Tooltip("score:Q", title="Score", format=".2f"),
-                                         alt.Tooltip("note:N", title="Note")])
+        x=x, y=y, color=colour, tooltip=[alt.Tooltip("series:N", title=_("Team")),
+                                         alt.Tooltip("cycle:N", title=_("Cycle")),
+                                         alt.Tooltip("score:Q", title=_("Score"), format=".2f"),
+                                         alt.Tooltip("note:N", title=_("Note"))])
     return alt.layer(lines, points).properties(
         width="container", height=CHART_HEIGHT, description="",
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
@@ -174,13 +176,13 @@ _LABEL_ROOM = {"left": 24, "top": 5, "right": 72, "bottom": 5}
 def _team_bar_layers(alt: Any) -> Any:
     """A cycle's score by team: one bar each, coloured by grade, on a 0–1 scale."""
     y = alt.Y("team:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
-    x = alt.X("score:Q", title="Score", scale=alt.Scale(domain=[0, 1], nice=False),
+    x = alt.X("score:Q", title=_("Score"), scale=alt.Scale(domain=[0, 1], nice=False),
               axis=alt.Axis(format=".1f", tickCount=5))
     bars = alt.Chart(alt.NamedData(name="teams")).mark_bar(height={"band": 0.7}).encode(
         x=x, y=y, color=alt.Color("grade:N", legend=None, scale=alt.Scale(domain=list(GRADES),
                                                                           range=list(GRADE_COLOURS))),
-        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("score:Q", title="Score", format=".2f"),
-                 alt.Tooltip("note:N", title="Note")])
+        tooltip=[alt.Tooltip("team:N", title=_("Team")), alt.Tooltip("score:Q", title=_("Score"), format=".2f"),
+                 alt.Tooltip("note:N", title=_("Note"))])
     labels = alt.Chart(alt.NamedData(name="teams")).mark_text(
         align="left", dx=4, color=NEUTRAL, fontSize=11, aria=False).encode(x=x, y=y, text="label:N")
     return alt.layer(bars, labels).properties(width="container", height={"step": 26}, description="",
@@ -192,16 +194,21 @@ def _grade_layers(alt: Any) -> Any:
     """The distribution of grades: per commitment, how many objectives ended green, yellow and red."""
     bars = alt.Chart(alt.NamedData(name="grades")).mark_bar(height={"band": 0.7}).encode(
         y=alt.Y("commitment:N", title=None, sort=None),
-        x=alt.X("count:Q", title="Objectives", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("grade:N", title="Grade", sort=None,
+        x=alt.X("count:Q", title=_("Objectives"), axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("grade:N", title=_("Grade"), sort=None,
                         scale=alt.Scale(domain=list(GRADES), range=list(GRADE_COLOURS)),
-                        legend=alt.Legend(orient="bottom", direction="horizontal",
-                                          labelExpr="upper(slice(datum.label, 0, 1)) + slice(datum.label, 1)")),
+                        # the legend names each grade code in the reader's words
+                        legend=alt.Legend(orient="bottom", direction="horizontal", labelExpr=_grade_names())),
         order=alt.Order("rank:Q"),
-        tooltip=[alt.Tooltip("commitment:N", title="Commitment"), alt.Tooltip("label:N", title="Grade"),
-                 alt.Tooltip("count:Q", title="Objectives")])
+        tooltip=[alt.Tooltip("commitment:N", title=_("Commitment")), alt.Tooltip("label:N", title=_("Grade")),
+                 alt.Tooltip("count:Q", title=_("Objectives"))])
     return alt.layer(bars).properties(width="container", height={"step": 30}, description="", padding=_LABEL_ROOM,
                                       autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+def _grade_names() -> str:
+    """A Vega expression naming a grade code as its label: {"green": "Green", ...}[datum.value]."""
+    return orjson.dumps({grade: label(grade) for grade in GRADES}).decode() + "[datum.value]"
 
 
 # ISO days parse as UTC midnight in browsers: UTC scales and UTC time units keep them on their day
@@ -215,21 +222,29 @@ _BUILDERS = {"objective": _objective_layers, "kpi": _kpi_layers, "history": _his
              "teams": _team_bar_layers, "grades": _grade_layers}
 
 
-def _templates_key() -> str:
-    """Cached templates are good for this Altair and this file's code: either changing makes new ones."""
+def _templates_key(language: str) -> str:
+    """Cached templates are good for this Altair, this file's code and the language (their titles,
+    formats and d3 locale): any of them changing makes new ones."""
     try:
         altair = version("altair")
     except PackageNotFoundError:
         altair = "unknown"
     code = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
-    return f"{altair}-{code}"
+    words = hashlib.blake2b(language.encode(), digest_size=8).hexdigest()
+    return f"{altair}-{code}-{words}"
+
+
+def _templates() -> dict[str, dict[str, Any]]:
+    """The chart templates in the language the build speaks."""
+    return _templates_in(current().key)
 
 
 @functools.cache
-def _templates() -> dict[str, dict[str, Any]]:
-    """The Vega-Lite spec of each chart kind, built with Altair and validated once per version,
-    whose layers read named datasets that each chart fills in."""
-    path = cache_dir() / f"chart-templates-{_templates_key()}.json"
+def _templates_in(language: str) -> dict[str, dict[str, Any]]:
+    """The Vega-Lite spec of each chart kind, built with Altair and validated once per version and
+    language (the one the build speaks, whose key is ``language``), whose layers read named datasets
+    that each chart fills in."""
+    path = cache_dir() / f"chart-templates-{_templates_key(language)}.json"
     try:
         cached = json.loads(path.read_bytes())
         if isinstance(cached, dict) and cached.keys() == _BUILDERS.keys():
@@ -239,6 +254,10 @@ def _templates() -> dict[str, dict[str, Any]]:
     import altair as alt  # about a second to import and validate: only when the cache is cold
 
     built = {kind: _config(builder(alt)).to_dict(validate=True) for kind, builder in _BUILDERS.items()}
+    locale = d3_locale()
+    if locale is not None:  # Vega formats numbers and dates of axes and tooltips with it
+        for spec in built.values():
+            spec["config"] = {**spec["config"], "locale": locale}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_file(path, json.dumps(built, sort_keys=True).encode())
@@ -284,12 +303,12 @@ def _time_axis(spec: dict[str, Any], first: dt.date, last: dt.date, months: bool
         count = max(1, (last.year - first.year) * 12 + last.month - first.month)
         per_label = f"{count} / max(1, floor(width / {LABEL_SPACE['month']}))"
         step = "q <= 1 ? 1 : q <= 2 ? 2 : q <= 3 ? 3 : q <= 6 ? 6 : 12"
-        unit, text = "month", D3_MONTH
+        unit, text = "month", d3_formats()["month"]
     else:
         weeks = math.ceil(days / 7)
         per_label = f"{weeks} / max(1, min({MAX_DAY_TICKS}, floor(width / {LABEL_SPACE['day']})))"
         step = "max(1, ceil(q))"  # weeks count from a fixed day: any step keeps them evenly spaced
-        unit, text = "week", D3_SHORT_DAY
+        unit, text = "week", d3_formats()["short_day"]
     tick_count = {"expr": f"{{interval: '{unit}', step: {step}}}"}
     spec = {**spec, "params": [{"name": "q", "expr": per_label}]}  # intervals per label, at this width
     if "x" in spec.get("encoding", {}):
@@ -340,7 +359,7 @@ def objective_chart(score: ScoredObjective, as_of: dt.date) -> dict | None:
 def _objective_description(score: ScoredObjective, as_of: dt.date, titles: list[str]) -> str:
     objective, cycle = score.objective, score.cycle
     assert cycle is not None
-    results = "; ".join(f"{title} {percent(kr.score)}" + ("" if kr.progress else _(" (no dated value, not drawn)"))
+    results = "; ".join(f"{title} {percent(kr.score)}" + ("" if kr.progress else " " + _("(no dated value, not drawn)"))
                         for title, kr in zip(titles, score.key_results, strict=True))
     count = len(titles)
     values = {"count": count, "title": objective.title, "cycle": cycle.name or cycle.id,
@@ -399,7 +418,8 @@ def kpi_chart(status: ScoredKPI) -> dict | None:
     months = all(p.month for p in status.series)
     spec = _time_axis(spec, shown_date(first, period), shown_date(last, period), months=months)
     # Tooltips: the date as the table writes it (a month as a month), the unit with the title.
-    tooltip = [{**tip, "format": D3_MONTH if months else D3_DAY} if tip["field"] == "date" else
+    formats = d3_formats()
+    tooltip = [{**tip, "format": formats["month"] if months else formats["day"]} if tip["field"] == "date" else
                {**tip, "title": with_unit(tip["title"], kpi.unit)} for tip in _series_tooltip(spec)]
     spec["layer"] = [_put(layer, ("encoding", "tooltip"), tooltip) if "tooltip" in layer["encoding"]
                      and layer["data"]["name"] == "series" else layer for layer in spec["layer"]]
@@ -448,8 +468,7 @@ def _kpi_description(status: ScoredKPI) -> str:
               "latest": number(latest.value, kpi.unit), "health": words(status.health),
               "trend": words(status.trend)}
     text = (_("Line chart of %(title)s in %(unit)s") if kpi.unit else _("Line chart of %(title)s")) % values
-    text += ": " + ngettext("%(count)s point on %(first)s", "%(count)s points from %(first)s to %(last)s",
-                            count) % values
+    text += ": " + _points(count) % values
     text += "; " + _("latest %(latest)s (%(last)s), %(health)s, trend %(trend)s") % values
     if status.stale:
         text += ", " + _("stale")
@@ -460,6 +479,14 @@ def _kpi_description(status: ScoredKPI) -> str:
         zones = threshold_bands(kpi, 0, 0)
         text += " " + _("Zones: %(zones)s.") % {"zones": "; ".join(zone["label"] for zone in zones)}
     return text
+
+
+def _points(count: int) -> str:
+    """How many points a series has and when ('%(count)s', '%(first)s', '%(last)s' to put in)."""
+    if count == 1:
+        return _("1 point on %(first)s")
+    return ngettext("%(count)s point from %(first)s to %(last)s", "%(count)s points from %(first)s to %(last)s",
+                    count)
 
 
 # -- sparklines: static SVG, drawn here ----------------------------------------------------------
@@ -538,7 +565,7 @@ def _sparkline_description(status: ScoredKPI) -> str:
               "last": point_date(last, kpi.period), "latest": number(last.value, kpi.unit),
               "health": words(status.health), "trend": words(status.trend)}
     text = _("Sparkline of %(title)s") % values + ": "
-    text += ngettext("%(count)s point on %(first)s", "%(count)s points from %(first)s to %(last)s", count) % values
+    text += _points(count) % values
     text += ", " + _("latest %(latest)s, %(health)s, trend %(trend)s.") % values
     edge = _healthy_edge(kpi)
     if edge is not None:
@@ -577,40 +604,45 @@ def _nice_step(raw: float) -> float:
 
 # -- scores across cycles, and a cycle's review ------------------------------------------------------
 
-ALL_OBJECTIVES = "All objectives"
+ALL_OBJECTIVES = N_("All objectives")
 HISTORY_DEPTH = 1  # the archive chart draws the top teams and their departments; its table lists every team
 
 
 def _cycle_note(cycle: ScoredCycle, reviewed: bool, as_of: dt.date) -> str:
     if cycle.state == "running":
-        return f"running, as of {as_of.isoformat()}"
-    return "includes reviewed scores" if reviewed else ""
+        return _("running, as of %(date)s") % {"date": long_date(as_of)}
+    return _("includes reviewed scores") if reviewed else ""
 
 
 def history_chart(cycles: list[ScoredCycle], teams: list[ScoredTeam], overall: bool, as_of: dt.date) -> dict | None:
     """Vega-Lite spec of cycle scores over time: each team's own objectives, and all objectives
     (``overall``) as a dashed grey reference, cycles in start order; None when nothing has a score."""
+    everything = _(ALL_OBJECTIVES)
     drawn = [team for team in teams if team.history]
-    labels = _unique([ALL_OBJECTIVES, *(team.name for team in drawn)])[1:]  # no team takes the reference's name
+    labels = _unique([everything, *(team.name for team in drawn)])[1:]  # no team takes the reference's name
     rows: list[dict[str, Any]] = [
         {"series": label, "cycle": entry.cycle.name, "score": entry.score,
          "note": _cycle_note(entry.cycle, entry.reviewed, as_of)}
         for label, team in zip(labels, drawn, strict=True) for entry in team.history]
     names = list(labels)
     if overall and any(cycle.score is not None for cycle in cycles):
-        rows += [{"series": ALL_OBJECTIVES, "cycle": cycle.name, "score": cycle.score,
+        rows += [{"series": everything, "cycle": cycle.name, "score": cycle.score,
                   "note": _cycle_note(cycle, cycle.reviewed, as_of)} for cycle in cycles if cycle.score is not None]
-        names.append(ALL_OBJECTIVES)  # last, so it is drawn over the teams' lines
+        names.append(everything)  # last, so it is drawn over the teams' lines
     if not rows:
         return None
     shown = {row["cycle"] for row in rows}
     order = [cycle.name for cycle in cycles if cycle.name in shown]
     latest = {row["series"]: row for row in rows}  # rows run in cycle order within each series
-    description = (f"Line chart of cycle scores over {len(order)} cycle{'' if len(order) == 1 else 's'}, "
-                   f"{order[0]} to {order[-1]}, for {', '.join(names)}. Latest: "
-                   + "; ".join(f"{name} {latest[name]['score']:.2f} in {latest[name]['cycle']}" for name in names) + ".")
+    description = ngettext("Line chart of cycle scores over %(num)s cycle, %(first)s to %(last)s, for %(series)s.",
+                           "Line chart of cycle scores over %(num)s cycles, %(first)s to %(last)s, for %(series)s.",
+                           len(order)) % {"num": len(order), "first": order[0], "last": order[-1],
+                                          "series": ", ".join(names)}
+    description += " " + _("Latest: %(scores)s.") % {"scores": "; ".join(
+        _("%(series)s %(score)s in %(cycle)s") % {"series": name, "score": score(latest[name]["score"]),
+                                                   "cycle": latest[name]["cycle"]} for name in names)}
     spec = _fill("history", description, {"scores": rows})
-    colours = {"domain": names, "range": [NEUTRAL if name == ALL_OBJECTIVES else PALETTE[i % len(PALETTE)]
+    colours = {"domain": names, "range": [NEUTRAL if name == everything else PALETTE[i % len(PALETTE)]
                                           for i, name in enumerate(names)]}
     spec["layer"] = [_put(_put(layer, ("encoding", "color", "scale"), colours), ("encoding", "x", "scale", "domain"),
                           order) for layer in spec["layer"]]
@@ -621,27 +653,29 @@ def team_scores_chart(cycle: ScoredCycle, teams: list[ScoredTeam]) -> dict | Non
     """Vega-Lite spec of a cycle's score for all objectives and for each team that has objectives in
     it, as bars coloured by grade."""
     rows: list[dict[str, Any]] = []
+    reviewed_note = _("includes reviewed scores")
     if cycle.score is not None and cycle.grade is not None:
-        rows.append({"team": ALL_OBJECTIVES, "score": cycle.score, "grade": cycle.grade,
+        rows.append({"team": _(ALL_OBJECTIVES), "score": cycle.score, "grade": cycle.grade,
                      "label": _bar_label(cycle.score, cycle.reviewed),
-                     "note": "includes reviewed scores" if cycle.reviewed else ""})
+                     "note": reviewed_note if cycle.reviewed else ""})
     for team in teams:
         for entry in team.history:
             if entry.cycle.id == cycle.id:
                 rows.append({"team": team.name, "score": entry.score, "grade": entry.grade,
                              "label": _bar_label(entry.score, entry.reviewed),
-                             "note": "includes reviewed scores" if entry.reviewed else ""})
+                             "note": reviewed_note if entry.reviewed else ""})
     if not rows:
         return None
     for row, name in zip(rows, _unique(row["team"] for row in rows), strict=True):
         row["team"] = name
-    description = (f"Bar chart of the scores of {cycle.name} by team: "
-                   + "; ".join(f"{row['team']} {row['score']:.2f} ({row['grade']})" for row in rows) + ".")
+    description = _("Bar chart of the scores of %(cycle)s by team: %(scores)s.") % {
+        "cycle": cycle.name,
+        "scores": "; ".join(f"{row['team']} {score(row['score'])} ({words(row['grade'])})" for row in rows)}
     return _fill("teams", description, {"teams": rows})
 
 
-def _bar_label(score: float, reviewed: bool) -> str:
-    return f"{score:.2f}{' reviewed' if reviewed else ''}"
+def _bar_label(value: float, reviewed: bool) -> str:
+    return _("%(score)s reviewed") % {"score": score(value)} if reviewed else score(value)
 
 
 def grades_chart(cycle: ScoredCycle, counts: ReviewCounts) -> dict | None:
@@ -650,15 +684,17 @@ def grades_chart(cycle: ScoredCycle, counts: ReviewCounts) -> dict | None:
     for commitment, grades in counts.grades_by_commitment.items():
         for rank, grade in enumerate(GRADES):
             if grades[grade]:
-                rows.append({"commitment": commitment.capitalize(), "grade": grade, "label": grade.capitalize(),
+                rows.append({"commitment": label(commitment), "grade": grade, "label": label(grade),
                              "count": grades[grade], "rank": rank})
     if not rows:
         return None
-    description = (f"Stacked bar chart of the grades of {cycle.name}'s {counts.objectives} "
-                   "objectives: " + "; ".join(
-                       f"{commitment} " + ", ".join(f"{grades[g]} {g}" for g in GRADES)
-                       for commitment, grades in counts.grades_by_commitment.items()
-                       if sum(grades.values())) + ".")
+    parts = [_("%(commitment)s %(green)s green, %(yellow)s yellow, %(red)s red") % {
+        "commitment": words(commitment), **{grade: grades[grade] for grade in GRADES}}
+        for commitment, grades in counts.grades_by_commitment.items() if sum(grades.values())]
+    description = ngettext("Stacked bar chart of the grades of %(cycle)s's %(num)s objective: %(grades)s.",
+                           "Stacked bar chart of the grades of %(cycle)s's %(num)s objectives: %(grades)s.",
+                           counts.objectives) % {"cycle": cycle.name, "num": counts.objectives,
+                                                 "grades": "; ".join(parts)}
     return _fill("grades", description, {"grades": rows})
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from ..model.changes import Changes
 from ..model.content import CheckIn
 from ..model.scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
-from .formatting import number, percent, score, words
+from .formatting import gettext as _
+from .formatting import long_date, number, percent, point_date, score, words
 
 LIMIT = 100
 
@@ -42,8 +43,8 @@ def _signal_date(status: ScoredKPI, as_of: dt.date) -> dt.date:
 def _checkin_entry(o: ScoredObjective, kr: ScoredKR, c: CheckIn) -> Entry:
     objective = o.objective
     title = kr.kr.title + (f": {number(c.value, kr.kr.unit)}" if c.value is not None else "")
-    summary = objective.title + (f" · confidence {percent(c.confidence)}" if c.confidence is not None
-                                 else "") + (f" · {c.note}" if c.note else "")
+    summary = objective.title + (" · " + _("confidence %(share)s") % {"share": percent(c.confidence)}
+                                 if c.confidence is not None else "") + (f" · {c.note}" if c.note else "")
     return Entry(f"{objective.id}#{kr.kr.id}@{c.date.isoformat()}", title, objective.url, c.date,
                  kr.owner.name if kr.owner else objective.team, summary, (objective.id, kr.kr.id), f"kr-{kr.kr.id}")
 
@@ -61,39 +62,47 @@ def entries(scored: ScoredSite, changes: Changes) -> list[Entry]:
         o, before = move.objective, move.before
         steps = []
         if move.grade_moved:
-            steps.append(f"grade {words(before.grade)} → {words(o.grade)}")
+            steps.append(_("grade %(before)s → %(after)s") % {"before": words(before.grade), "after": words(o.grade)})
         if move.pace_moved:
-            steps.append(f"pace {words(before.pace)} → {words(o.pace)}")
+            steps.append(_("pace %(before)s → %(after)s") % {"before": words(before.pace), "after": words(o.pace)})
         found.append(Entry(f"{o.id}@move:{before.grade}>{o.grade},{before.pace}>{o.pace}",
                            f"{o.objective.title}: {', '.join(steps)}", o.url, changes.as_of,
                            o.owner.name if o.owner else o.objective.team,
-                           f"Score {score(before.score)} → {score(o.score)} since {changes.since.isoformat()}."))
+                           _("Score %(before)s → %(after)s since %(date)s.") % {
+                               "before": score(before.score), "after": score(o.score),
+                               "date": long_date(changes.since)}))
     for change in changes.kpis:
         status = change.kpi
         unit = status.kpi.unit
         for point in change.points:
-            summary = f"{status.kpi.title} on {point.date.isoformat()}"
+            summary = _("%(kpi)s on %(date)s") % {"kpi": status.kpi.title, "date": point_date(point, status.kpi.period)}
             if point is change.points[-1] and change.health_moved:
-                summary += f" · health {words(change.before.health)} → {words(status.health)}"
+                summary += " · " + _("health %(before)s → %(after)s") % {
+                    "before": words(change.before.health), "after": words(status.health)}
             if point is change.points[-1] and change.trend_moved:
-                summary += f" · trend {words(change.before.trend)} → {words(status.trend)}"
+                summary += " · " + _("trend %(before)s → %(after)s") % {
+                    "before": words(change.before.trend), "after": words(status.trend)}
             found.append(Entry(f"kpi:{status.id}@{point.date.isoformat()}",
                                f"{status.kpi.title}: {number(point.value, unit)}", status.url, point.date,
                                status.owner.name if status.owner else status.kpi.team, summary))
     for status in changes.raised:
-        reason = "is unhealthy" if status.signal_reason == "unhealthy" else "moved the wrong way three times"
+        kpi = {"kpi": status.kpi.title}
+        summary = (_("%(kpi)s is unhealthy, and no key result of this cycle reads it.") if
+                   status.signal_reason == "unhealthy" else
+                   _("%(kpi)s moved the wrong way three times, and no key result of this cycle reads it.")) % kpi
         found.append(Entry(f"signal:{status.id}@{_signal_date(status, changes.as_of).isoformat()}",
-                           f"Signal: {status.kpi.title} needs an OKR", status.url,
-                           _signal_date(status, changes.as_of), status.owner.name if status.owner else None,
-                           f"{status.kpi.title} {reason}, and no key result of this cycle reads it."))
+                           _("Signal: %(kpi)s needs an OKR") % kpi, status.url,
+                           _signal_date(status, changes.as_of), status.owner.name if status.owner else None, summary))
     for status in changes.cleared:
         found.append(Entry(f"cleared:{status.id}@{_signal_date(status, changes.as_of).isoformat()}",
-                           f"Signal cleared: {status.kpi.title}", status.url, _signal_date(status, changes.as_of),
-                           status.owner.name if status.owner else None,
-                           f"{status.kpi.title} is no longer a signal ({words(status.health)})."))
+                           _("Signal cleared: %(kpi)s") % {"kpi": status.kpi.title}, status.url,
+                           _signal_date(status, changes.as_of), status.owner.name if status.owner else None,
+                           _("%(kpi)s is no longer a signal (%(health)s).") % {
+                               "kpi": status.kpi.title, "health": words(status.health)}))
     for o in changes.added:
         assert o.cycle is not None
-        found.append(Entry(f"{o.id}@start", f"New objective: {o.objective.title}", o.url, o.cycle.start,
+        found.append(Entry(f"{o.id}@start", _("New objective: %(title)s") % {"title": o.objective.title}, o.url,
+                           o.cycle.start,
                            o.owner.name if o.owner else o.objective.team,
                            f"{o.objective.cycle}" + (f" · {o.team.name}" if o.team else "")))
     found.sort(key=Entry.key, reverse=True)

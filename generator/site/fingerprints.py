@@ -16,6 +16,7 @@ from .jobs import (
     CHANGES,
     FRAME,
     GUIDES,
+    LANGUAGE,
     PEOPLE,
     REPO,
     TEAMS,
@@ -51,8 +52,11 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
     def links(item: Objective | KPI | Page) -> str:
         return "|".join(f"{link.target}>{view.paths.get(link.target)}" for link in item.links)
 
+    # Every word, number and date a page shows is in the site's language, from its catalogs.
+    language = digest("language", view.language.key)
     fp: dict[str, str] = {
-        FRAME: digest(config.title, repr(view.nav()), as_of, config.charts),
+        LANGUAGE: language,
+        FRAME: digest(config.title, repr(view.nav()), as_of, config.charts, language),
         # The list of sections (each with its first page and title); each section's own list of pages.
         GUIDES: digest(repr([(key, pages[0].url, [(p.id, p.title) for p in pages if p.id == f"{key}/index"])
                              for key, pages in view.sections().items()])),

@@ -32,9 +32,11 @@ from ..model.scoring import (
 )
 from . import api, charts, feed, previews, search
 from .editing import SourceLinks, checkin_command, source_links
+from .formatting import ENGLISH, N_, Language, gettext, plural_samples
 from .markup import Rendered, relative_url, render_body, url_path
 
-FRAME = "frame"  # what every HTML page shows: site title, navigation, the as-of date, chart mode
+FRAME = "frame"  # what every HTML page shows: site title, navigation, the as-of date, chart mode, language
+LANGUAGE = "language"  # the site's language and its catalogs: every word, number and date of a page
 GUIDES = "guides"  # the list of guide pages, in the guide navigation
 TEAMS = "teams"  # every team's name, parent and place in the tree: pages that list teams in order
 REPO = "repo"  # repo_url, edit_uri and history_uri: the edit and history links of content pages
@@ -115,6 +117,7 @@ class SiteView:
     scored: ScoredSite
     paths: dict[str, str]  # content path → site path, for links in bodies
     chart_html: dict[str, Markup] = field(default_factory=dict)  # svg mode: drawn before rendering
+    language: Language = ENGLISH  # the language the build speaks (``formatting.speaking``)
 
     def __post_init__(self) -> None:
         self.config = self.scored.site.config
@@ -148,12 +151,13 @@ class SiteView:
                 + Markup("</script>"))
 
     def nav(self) -> list[tuple[str, str]]:
-        items = [("Home", ""), ("KPIs", "kpis/"), ("Teams", "teams/"), ("People", "people/"),
-                 ("Alignment", "alignment/"), ("Archive", "cycles/"), ("Changes", "changes/")]
+        """The main navigation: labels (translated where shown) and paths."""
+        items = [(N_("Home"), ""), (N_("KPIs"), "kpis/"), (N_("Teams"), "teams/"), (N_("People"), "people/"),
+                 (N_("Alignment"), "alignment/"), (N_("Archive"), "cycles/"), (N_("Changes"), "changes/")]
         guides = self.guides()
         if guides:
-            items.append(("Guide", guides[0].url))
-        items.append(("Search", "search/"))
+            items.append((N_("Guide"), guides[0].url))
+        items.append((N_("Search"), "search/"))
         return items
 
     def guides(self) -> list[Page]:
@@ -297,7 +301,7 @@ def dashboard_jobs(view: SiteView) -> Iterator[Job]:
         # Sparklines are static SVG drawn here, in either chart mode: the dashboard loads no runtime.
         groups = [(team, [(k, _markup(charts.sparkline(k))) for k in kpis])
                   for team, kpis in by_team(view, list(scored.kpis.values()))]
-        return {"groups": groups, "signals": scored.signals, "title": "KPIs",
+        return {"groups": groups, "signals": scored.signals, "title": gettext("KPIs"),
                 "description": previews.dashboard(scored)}
 
     yield Job("kpis/index.html", inputs, "dashboard.html", context)
@@ -310,7 +314,8 @@ def _markup(svg: str | None) -> Markup | None:
 def teams_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     yield Job("teams/index.html", (FRAME, *(t_key(t) for t in scored.teams)), "teams.html",
-              lambda: {"teams": list(scored.teams.values()), "title": "Teams", "description": previews.teams(scored)})
+              lambda: {"teams": list(scored.teams.values()), "title": gettext("Teams"),
+                       "description": previews.teams(scored)})
 
 
 def team_jobs(view: SiteView) -> Iterator[Job]:
@@ -371,7 +376,7 @@ def alignment_jobs(view: SiteView) -> Iterator[Job]:
             rows, open_at_end = alignment_rows(scored, cycle)
             if rows:
                 trees.append((cycle, rows, open_at_end))
-        return {"trees": trees, "title": "Alignment", "description": previews.alignment(scored)}
+        return {"trees": trees, "title": gettext("Alignment"), "description": previews.alignment(scored)}
 
     yield Job("alignment/index.html", inputs, "alignment.html", context)
 
@@ -387,7 +392,8 @@ def cycles_jobs(view: SiteView) -> Iterator[Job]:
             if team.history:
                 entries = {entry.cycle.id: entry for entry in team.history}
                 history.append((team, [entries.get(c.id) for c in columns]))
-        return {"cycles": list(reversed(ordered)), "title": "Cycle archive", "history_chart": view.chart("history:"),
+        return {"cycles": list(reversed(ordered)), "title": gettext("Cycle archive"),
+                "history_chart": view.chart("history:"),
                 "scored_cycles": columns, "history": history, "description": previews.cycles(scored)}
 
     yield Job("cycles/index.html", (FRAME, TEAMS, *(c_key(c) for c in scored.cycles)), "cycles.html", context,
@@ -425,7 +431,8 @@ def review_jobs(view: SiteView) -> Iterator[Job]:
         def context(cycle: ScoredCycle = cycle, url: str = url) -> dict[str, Any]:
             review = review_cycle(scored, cycle.id)
             return {**review_context(review, lambda objective: view.retrospective(objective, url)), "standalone": False,
-                    "title": f"{cycle.name} review", "grades_chart": view.chart(f"grades:{cycle.id}"),
+                    "title": gettext("%(cycle)s review") % {"cycle": cycle.name},
+                    "grades_chart": view.chart(f"grades:{cycle.id}"),
                     "teams_chart": view.chart(f"teams:{cycle.id}")}
 
         yield Job(url + "index.html", inputs, "review.html", context,
@@ -449,7 +456,7 @@ def doc_jobs(view: SiteView) -> Iterator[Job]:
             def context(page: Page = page, key: str = key, pages: list[Page] = pages, index: int = index) -> dict[str, Any]:
                 titles = {p.id: p.title for p in view.guides()}
                 listed = [Section(name, titles.get(f"{name}/index", name.replace("-", " ").capitalize()) if name
-                                  else "Guide", members[0].url, name == key)
+                                  else gettext("Guide"), members[0].url, name == key)
                           for name, members in sections.items()]
                 body = view.body(page, page.url)
                 return {"doc": page, "guides": pages, "sections": listed if len(listed) > 1 else [],
@@ -464,19 +471,20 @@ def doc_jobs(view: SiteView) -> Iterator[Job]:
 
 def search_jobs(view: SiteView) -> Iterator[Job]:
     yield Job("search/index.html", (FRAME,), "search.html", lambda: {
-        "title": "Search", "description": "Search objectives, key results, KPIs, people, teams and guides."})
-    yield Job("assets/search-index.js", ("search",), data=lambda: search.search_index(view.scored))
+        "title": gettext("Search"), "plural_samples": plural_samples(),
+        "description": gettext("Search objectives, key results, KPIs, people, teams and guides.")})
+    yield Job("assets/search-index.js", ("search", LANGUAGE), data=lambda: search.search_index(view.scored))
 
 
 def not_found_jobs(view: SiteView) -> Iterator[Job]:
     # GitHub Pages serves 404.html at any depth, so its links resolve against base_url (a <base>).
     yield Job("404.html", (FRAME, "config:base_url"), "404.html",
-              lambda: {"title": "Not found", "description": "This page does not exist, or it moved."},
+              lambda: {"title": gettext("Not found"), "description": gettext("This page does not exist, or it moved.")},
               base=view.config.base_url)
 
 
 def feed_jobs(view: SiteView) -> Iterator[Job]:
-    yield Job("feed.xml", ("checkins", CHANGES, "config:title", "config:base_url"), "feed.xml",
+    yield Job("feed.xml", ("checkins", CHANGES, "config:title", "config:base_url", LANGUAGE), "feed.xml",
               lambda: {"entries": feed.entries(view.scored, view.changes)})
 
 
@@ -490,7 +498,8 @@ def api_jobs(view: SiteView) -> Iterator[Job]:
 def people_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     yield Job("people/index.html", (FRAME, PEOPLE), "people.html",
-              lambda: {"people": list(scored.people.values()), "title": "People", "current_cycle": scored.current,
+              lambda: {"people": list(scored.people.values()), "title": gettext("People"),
+                       "current_cycle": scored.current,
                        "description": previews.people(scored)})
 
 
@@ -507,7 +516,7 @@ def person_jobs(view: SiteView) -> Iterator[Job]:
 def changes_jobs(view: SiteView) -> Iterator[Job]:
     def context() -> dict[str, Any]:
         changes = view.changes
-        return {"changes": changes, "title": "What changed", "description": previews.changes(changes)}
+        return {"changes": changes, "title": gettext("What changed"), "description": previews.changes(changes)}
 
     yield Job("changes/index.html", (FRAME, CHANGES), "changes.html", context)
 
@@ -536,5 +545,6 @@ def frame_context(view: SiteView, job: Job) -> dict[str, Any]:
         def link(target: str) -> str:
             return relative_url(url, target)
         root = "../" * url.count("/") or "./"
-    return {"config": view.config, "as_of": view.scored.as_of, "nav": view.nav(), "url": url, "root": root,
+    return {"config": view.config, "lang": view.language.code, "as_of": view.scored.as_of, "nav": view.nav(),
+            "url": url, "root": root,
             "link": link, "description": view.config.title, "og_type": "website" if url == "" else "article"}

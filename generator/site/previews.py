@@ -13,20 +13,25 @@ from ..model.changes import Changes
 from ..model.content import Page
 from ..model.people import ScoredPerson
 from ..model.scoring import ScoredCycle, ScoredKPI, ScoredObjective, ScoredSite, ScoredTeam
-from .formatting import long_date, number, percent, score
-from .templates import LABELS
+from .formatting import count, label, long_date, ngettext, number, percent, score, words
+from .formatting import gettext as _
 
 LIMIT = 200  # characters: what chat apps and search results show before cutting
 _TAG = re.compile(r"<[^>]*>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
-def _label(code: str | None) -> str:
-    return LABELS.get(code or "", code or "")
+def _counted(message: str, many: int) -> str:
+    """A message of ``ngettext`` with its ``%(num)s`` written as the locale writes numbers."""
+    return message % {"num": count(many)}
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _objectives(many: int) -> str:
+    return _counted(ngettext("%(num)s objective", "%(num)s objectives", many), many)
+
+
+def _kpis(many: int) -> str:
+    return _counted(ngettext("%(num)s KPI", "%(num)s KPIs", many), many)
 
 
 def shorten(text: str, limit: int = LIMIT) -> str:
@@ -39,51 +44,58 @@ def shorten(text: str, limit: int = LIMIT) -> str:
 
 
 def _grade(value: float | None, grade: str | None) -> str:
-    return f"{score(value)} ({_label(grade)})" if grade else "no score yet"
+    if not grade:
+        return _("no score yet")
+    return _("%(score)s (%(grade)s)") % {"score": score(value), "grade": label(grade)}
 
 
 def home(scored: ScoredSite) -> str:
     cycle = scored.current
     if cycle is None:
-        return f"{scored.site.config.title}: objectives, key results and KPIs."
+        return _("%(site)s: objectives, key results and KPIs.") % {"site": scored.site.config.title}
     overdue = sum(len(o.overdue) for o in cycle.objectives)
-    text = f"{cycle.name}: company score {_grade(cycle.score, cycle.grade)}"
+    text = _("%(cycle)s: company score %(score)s") % {"cycle": cycle.name, "score": _grade(cycle.score, cycle.grade)}
     if cycle.state == "running":
-        text += f", {percent(cycle.expected)} of the cycle elapsed"
-    text += f"; {_plural(len(cycle.objectives), 'objective')}"
+        text += ", " + _("%(share)s of the cycle elapsed") % {"share": percent(cycle.expected)}
+    text += "; " + _objectives(len(cycle.objectives))
     if overdue:
-        text += f", {_plural(overdue, 'key result')} overdue"
-    text += f"; {_plural(len(scored.kpis), 'KPI')}"
+        text += ", " + _counted(ngettext("%(num)s key result overdue", "%(num)s key results overdue", overdue),
+                                overdue)
+    text += "; " + _kpis(len(scored.kpis))
     if scored.signals:
-        text += f", {_plural(len(scored.signals), 'signal')}"
+        signals = len(scored.signals)
+        text += ", " + _counted(ngettext("%(num)s signal", "%(num)s signals", signals), signals)
     return shorten(text + ".")
 
 
 def objective(o: ScoredObjective) -> str:
-    text = f"Score {_grade(o.score, o.grade)}, {_label(o.pace).lower()}"
+    text = _("Score %(score)s, %(pace)s") % {"score": _grade(o.score, o.grade), "pace": words(o.pace)}
     if o.pace not in ("final", "missed") and o.cycle is not None:
-        text += f" (expected {score(o.expected)})"
+        text += " (" + _("expected %(score)s") % {"score": score(o.expected)} + ")"
     text += "."
     if o.owner is not None:
-        text += f" Owner: {o.owner.name}."
+        text += " " + _("Owner: %(name)s.") % {"name": o.owner.name}
     where = [part for part in (o.team.name if o.team else None, o.objective.cycle) if part]
-    text += f" {' · '.join(where)} · {_plural(len(o.key_results), 'key result')}"
-    if o.overdue:
-        text += f", {len(o.overdue)} overdue"
+    krs, overdue = len(o.key_results), len(o.overdue)
+    text += f" {' · '.join(where)} · " + _counted(ngettext("%(num)s key result", "%(num)s key results", krs), krs)
+    if overdue:
+        text += ", " + _counted(ngettext("%(num)s overdue", "%(num)s overdue", overdue), overdue)
     return shorten(text + ".")
 
 
 def kpi(k: ScoredKPI) -> str:
     unit = k.kpi.unit
     if k.latest is None:
-        text = "No data yet."
+        text = _("No data yet.")
     else:
-        text = (f"Latest {number(k.latest.value, unit)} on {long_date(k.latest.date)}: {_label(k.health).lower()}, "
-                f"{_label(k.trend).lower()}{', stale' if k.stale else ''}.")
+        text = _("Latest %(value)s on %(date)s: %(health)s, %(trend)s") % {
+            "value": number(k.latest.value, unit), "date": long_date(k.latest.date), "health": words(k.health),
+            "trend": words(k.trend)}
+        text += (", " + _("stale") if k.stale else "") + "."
     if k.kpi.target is not None:
-        text += f" Target {number(k.kpi.target, unit)}."
+        text += " " + _("Target %(value)s.") % {"value": number(k.kpi.target, unit)}
     if k.owner is not None:
-        text += f" Owner: {k.owner.name}."
+        text += " " + _("Owner: %(name)s.") % {"name": k.owner.name}
     if k.team is not None:
         text += f" {k.team.name}."
     return shorten(text)
@@ -92,74 +104,102 @@ def kpi(k: ScoredKPI) -> str:
 def team(t: ScoredTeam, cycle: ScoredCycle | None) -> str:
     text = t.name
     if cycle is not None:
-        text += f": score {_grade(t.score, t.grade)} in {cycle.id} across {_plural(len(t.current), 'objective')}"
+        text += ": " + _("score %(score)s in %(cycle)s across %(objectives)s") % {
+            "score": _grade(t.score, t.grade), "cycle": cycle.id, "objectives": _objectives(len(t.current))}
     if t.lead is not None:
-        text += f"; lead {t.lead.name}"
-    return shorten(text + f"; {_plural(len(t.kpis), 'KPI')}.")
+        text += "; " + _("lead %(name)s") % {"name": t.lead.name}
+    return shorten(text + f"; {_kpis(len(t.kpis))}.")
 
 
 def teams(scored: ScoredSite) -> str:
-    where = f" in {scored.current.id}" if scored.current else ""
-    return shorten(f"{_plural(len(scored.teams), 'team')} and their scores{where}.")
+    many = len(scored.teams)
+    if scored.current:
+        return shorten(ngettext("%(num)s team and their scores in %(cycle)s.",
+                                "%(num)s teams and their scores in %(cycle)s.", many) % {
+            "num": count(many), "cycle": scored.current.id})
+    return shorten(_counted(ngettext("%(num)s team and their scores.", "%(num)s teams and their scores.", many),
+                            many))
 
 
 def person(p: ScoredPerson, cycle: ScoredCycle | None) -> str:
     parts = []
+    krs, overdue, past = len(p.key_results), len(p.overdue), len(p.past)
     if p.objectives or p.key_results:
-        where = f" in {cycle.id}" if cycle else ""
-        owned = f"{_plural(len(p.objectives), 'objective')} and {_plural(len(p.key_results), 'key result')}{where}"
+        values = {"objectives": _objectives(len(p.objectives)),
+                  "key_results": _counted(ngettext("%(num)s key result", "%(num)s key results", krs), krs)}
+        owned = (_("%(objectives)s and %(key_results)s in %(cycle)s") % {**values, "cycle": cycle.id} if cycle
+                 else _("%(objectives)s and %(key_results)s") % values)
         if p.overdue:
-            owned += f" ({len(p.overdue)} overdue)"
+            owned += " (" + _counted(ngettext("%(num)s overdue", "%(num)s overdue", overdue), overdue) + ")"
         parts.append(owned)
     if p.kpis:
-        parts.append(_plural(len(p.kpis), "KPI"))
+        parts.append(_kpis(len(p.kpis)))
     if p.past:
-        parts.append(f"{_plural(len(p.past), 'objective')} in other cycles")
-    text = f"{p.name} owns " + ", ".join(parts) if parts else p.name
-    if p.teams:
-        text += ("; leads " if parts else " leads ") + ", ".join(t.name for t in p.teams)
+        parts.append(_counted(ngettext("%(num)s objective in other cycles", "%(num)s objectives in other cycles",
+                                       past), past))
+    led = ", ".join(t.name for t in p.teams)
+    if parts:
+        text = _("%(name)s owns %(things)s") % {"name": p.name, "things": ", ".join(parts)}
+        if led:
+            text += "; " + _("leads %(teams)s") % {"teams": led}
+    elif led:
+        text = _("%(name)s leads %(teams)s") % {"name": p.name, "teams": led}
+    else:
+        text = p.name
     return shorten(text + ".")
 
 
 def people(scored: ScoredSite) -> str:
-    count = len(scored.people)
-    return shorten(f"{count} {'person' if count == 1 else 'people'} who own objectives, key results or KPIs, "
-                   "or lead teams, and what each owns.")
+    many = len(scored.people)
+    return shorten(_counted(ngettext(
+        "%(num)s person who owns objectives, key results or KPIs, or leads teams, and what they own.",
+        "%(num)s people who own objectives, key results or KPIs, or lead teams, and what each owns.", many), many))
 
 
 def changes(c: Changes) -> str:
+    dates = {"since": long_date(c.since), "as_of": long_date(c.as_of)}
     if not c.count:
-        return f"Nothing changed from {long_date(c.since)} to {long_date(c.as_of)}."
-    parts = [text for count, text in (
-        (len(c.moves), _plural(len(c.moves), "objective") + " moved"),
-        (len(c.checkins), _plural(len(c.checkins), "check-in")),
-        (len(c.kpis), _plural(len(c.kpis), "KPI") + " updated"),
-        (len(c.raised), _plural(len(c.raised), "signal") + " raised"),
-        (len(c.cleared), _plural(len(c.cleared), "signal") + " cleared"),
-        (len(c.added), _plural(len(c.added), "objective") + " started"),
-    ) if count]
-    return shorten(f"From {long_date(c.since)} to {long_date(c.as_of)}: " + ", ".join(parts) + ".")
+        return _("Nothing changed from %(since)s to %(as_of)s.") % dates
+    moves, checkins, kpis, raised, cleared, added = (
+        len(c.moves), len(c.checkins), len(c.kpis), len(c.raised), len(c.cleared), len(c.added))
+    parts = [text for many, text in (
+        (moves, _counted(ngettext("%(num)s objective moved", "%(num)s objectives moved", moves), moves)),
+        (checkins, _counted(ngettext("%(num)s check-in", "%(num)s check-ins", checkins), checkins)),
+        (kpis, _counted(ngettext("%(num)s KPI updated", "%(num)s KPIs updated", kpis), kpis)),
+        (raised, _counted(ngettext("%(num)s signal raised", "%(num)s signals raised", raised), raised)),
+        (cleared, _counted(ngettext("%(num)s signal cleared", "%(num)s signals cleared", cleared), cleared)),
+        (added, _counted(ngettext("%(num)s objective started", "%(num)s objectives started", added), added)),
+    ) if many]
+    return shorten(_("From %(since)s to %(as_of)s: %(changes)s.") % {**dates, "changes": ", ".join(parts)})
 
 
 def dashboard(scored: ScoredSite) -> str:
     health = Counter(k.health for k in scored.kpis.values())
-    counts = ", ".join(f"{health[h]} {_label(h).lower()}" for h in ("healthy", "watch", "unhealthy", "no_target",
-                                                                     "no_data") if health[h])
-    text = f"{_plural(len(scored.kpis), 'KPI')}" + (f": {counts}" if counts else "")
-    return shorten(text + f"; {_plural(len(scored.signals), 'signal')} needing an OKR.")
+    counts = ", ".join(_("%(num)s %(health)s") % {"num": count(health[h]), "health": words(h)}
+                       for h in ("healthy", "watch", "unhealthy", "no_target", "no_data") if health[h])
+    text = _kpis(len(scored.kpis)) + (f": {counts}" if counts else "")
+    signals = len(scored.signals)
+    return shorten(text + "; " + _counted(ngettext("%(num)s signal needing an OKR.", "%(num)s signals needing an OKR.",
+                                                   signals), signals))
 
 
 def cycle(c: ScoredCycle) -> str:
-    return shorten(f"{c.name}, {long_date(c.cycle.start)} to {long_date(c.cycle.end)}, {_label(c.state).lower()}: "
-                   f"score {_grade(c.score, c.grade)} across {_plural(len(c.objectives), 'objective')}.")
+    return shorten(_("%(cycle)s, %(start)s to %(end)s, %(state)s: score %(score)s across %(objectives)s.") % {
+        "cycle": c.name, "start": long_date(c.cycle.start), "end": long_date(c.cycle.end), "state": words(c.state),
+        "score": _grade(c.score, c.grade), "objectives": _objectives(len(c.objectives))})
 
 
 def cycles(scored: ScoredSite) -> str:
-    return shorten(f"{_plural(len(scored.cycles), 'cycle')} with their scores and final grades.")
+    many = len(scored.cycles)
+    return shorten(_counted(ngettext("%(num)s cycle with its score and final grades.",
+                                     "%(num)s cycles with their scores and final grades.", many), many))
 
 
 def alignment(scored: ScoredSite) -> str:
-    return shorten(f"How {_plural(len(scored.objectives), 'objective')} cascade: each under the objective it supports.")
+    many = len(scored.objectives)
+    return shorten(_counted(ngettext("How %(num)s objective cascades: each under the objective it supports.",
+                                     "How %(num)s objectives cascade: each under the objective it supports.", many),
+                            many))
 
 
 def document(page: Page, body_html: str) -> str:

@@ -32,24 +32,8 @@ from ..diagnostics import Diagnostic, OkrPagesError
 from ..model.content import Point
 from ..model.scoring import ScoredKR
 from . import formatting
-from .formatting import N_
+from .formatting import Language, label, words
 from .themes import Theme
-
-# Status codes as words. Translated when shown (the ``label`` filter), so these stay the messages.
-LABELS = {
-    "on_track": N_("On track"), "at_risk": N_("At risk"), "off_track": N_("Off track"), "final": N_("Final"),
-    "missed": N_("Missed"), "red": N_("Red"), "yellow": N_("Yellow"), "green": N_("Green"),
-    "healthy": N_("Healthy"), "watch": N_("Watch"), "unhealthy": N_("Unhealthy"), "no_target": N_("No target"),
-    "no_data": N_("No data"), "improving": N_("Improving"), "worsening": N_("Worsening"), "flat": N_("Flat"),
-    "unknown": N_("Unknown"), "aspirational": N_("Aspirational"), "committed": N_("Committed"),
-    "up": N_("Higher is better"), "down": N_("Lower is better"), "numeric": N_("Numeric"),
-    "milestone": N_("Milestones"), "binary": N_("Done / not done"), "upcoming": N_("Upcoming"),
-    "running": N_("Running"), "ended": N_("Ended"), "daily": N_("daily"), "weekly": N_("weekly"),
-    "monthly": N_("monthly"), "quarterly": N_("quarterly"),
-    "met": N_("Met"), "below": N_("Below the sweet spot"), "sweet_spot": N_("In the sweet spot"),
-    "above": N_("Above the sweet spot"), "improved": N_("Improved"), "worsened": N_("Worsened"),
-    "unchanged": N_("Unchanged"),
-}
 
 
 def _gettext(message: str, /, **variables: Any) -> Markup:
@@ -58,8 +42,9 @@ def _gettext(message: str, /, **variables: Any) -> Markup:
 
 
 def _ngettext(singular: str, plural: str, count: int, /, **variables: Any) -> Markup:
-    """The singular or plural of a UI string; ``%(num)s`` is the count unless given."""
-    variables.setdefault("num", count)
+    """The singular or plural of a UI string; ``%(num)s`` is the count (as the locale writes it)
+    unless given."""
+    variables.setdefault("num", formatting.count(count))
     return Markup(formatting.ngettext(singular, plural, count) % {key: escape(value) for key, value in variables.items()})
 
 
@@ -86,11 +71,6 @@ def progress_date(day: dt.date, score: ScoredKR) -> str:
     return formatting.table_date(day)
 
 
-def label(code: str | None) -> str:
-    """A status code as the reader's words: 'on_track' → 'On track'."""
-    return formatting.gettext(LABELS[code]) if code in LABELS else (code or "")
-
-
 class _ThemeLoader(FileSystemLoader):
     """Templates from one theme folder, never from a link that leads out of it."""
 
@@ -103,18 +83,19 @@ class _ThemeLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(theme: Theme) -> Environment:
+def make_environment(theme: Theme, language: Language = formatting.ENGLISH) -> Environment:
     """Autoescaped, strict about undefined names, with the formatting filters. Compiled templates
-    are kept in the user's cache folder (keyed by each template's source), so a build compiles only
-    templates that changed.
+    are kept in the user's cache folder (keyed by each template's source and the language), so a
+    build compiles only templates that changed.
 
     UI strings in templates are written ``{{ _("…") }}``, ``{% trans %}`` or ``ngettext``: Jinja2's
-    i18n extension, with null (English) translations until the site's language selects a catalog."""
+    i18n extension, in ``language``, which must be the language the build speaks
+    (``formatting.speaking``) wherever templates are compiled and rendered."""
     env = Environment(
         loader=ChoiceLoader([_ThemeLoader(str(path)) for path in theme.template_dirs]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(),
+        keep_trailing_newline=True, bytecode_cache=_bytecode_cache(language),
         extensions=["jinja2.ext.i18n", ConstantMessages],
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
@@ -122,7 +103,7 @@ def make_environment(theme: Theme) -> Environment:
     # thousands of times per build); these do the same (translate, escape the values, format) directly.
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     env.filters.update(time=time_tag, pointtime=point_time_tag, progressdate=progress_date, num=formatting.number, numpart=formatting.number_in_range, pct=formatting.percent,
-                       score=formatting.score, label=label, longdate=formatting.long_date, ago=formatting.days_ago, tabledate=formatting.table_date,
+                       score=formatting.score, label=label, words=words, count=formatting.count, longdate=formatting.long_date, ago=formatting.days_ago, tabledate=formatting.table_date,
                        month=formatting.month, pointdate=formatting.point_date, withunit=formatting.with_unit)
     return env
 
@@ -167,15 +148,19 @@ def _constant_message(tokens: list[Token], index: int) -> str | None:
         return None  # a message that needs values: left for the runtime to report
 
 
-COMPILED = "en|constant-messages-1"  # what compiled templates depend on besides their source
+COMPILED = "constant-messages-1"  # what compiled templates depend on besides their source and language
 
 
 class _BytecodeCache(FileSystemBytecodeCache):
+    def __init__(self, folder: str, language: Language) -> None:
+        super().__init__(folder)
+        self.key = f"{COMPILED}|{language.key}"
+
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(f"{COMPILED}|{name}", filename)
+        return super().get_cache_key(f"{self.key}|{name}", filename)
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
+def _bytecode_cache(language: Language) -> FileSystemBytecodeCache | None:
     from .vega import cache_dir
 
     folder = cache_dir() / "templates"
@@ -183,7 +168,7 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # no cache folder: templates are compiled every time, which works too
-    return _BytecodeCache(str(folder))
+    return _BytecodeCache(str(folder), language)
 
 
 # Templates a template names, for its fingerprint: {% extends/include/import/from "name" %}.

@@ -87,6 +87,9 @@
     var input = document.getElementById("search-input");
     var status = document.getElementById("search-status");
     var messages = JSON.parse(document.getElementById("search-messages").textContent);
+    // The count's words in the page's language: its plural category picks the message.
+    var lang = root.lang || "en";
+    var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
     var base = "../";
     var index = window.OKR_SEARCH_INDEX.map(function (doc) {
       var text = (doc.t + " " + doc.s + " " + doc.x).toLowerCase();
@@ -192,8 +195,9 @@
         found.push({ entry: entry, score: score, terms: terms });
       });
       found.sort(function (a, b) { return b.score - a.score || a.entry.title.localeCompare(b.entry.title); });
-      var template = found.length === 1 ? messages.one : messages.other;
-      status.textContent = template.replace("{num}", found.length).replace("{query}", query);
+      var category = plural ? plural.select(found.length) : (found.length === 1 ? "one" : "other");
+      var template = messages.results[category] || messages.results.other;
+      status.textContent = template.replace("{num}", found.length.toLocaleString(lang)).replace("{query}", query);
       document.title = messages.title.replace("{query}", query) + " · " + messages.site;
       found.slice(0, 50).forEach(function (hit) {
         var li = document.createElement("li"), a = document.createElement("a"), kind = document.createElement("span"), sub = document.createElement("div");
