@@ -81,12 +81,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as cache:  # a cold cache: Altair builds and validates the templates
         os.environ["XDG_CACHE_HOME"] = cache
-        charts._templates.cache_clear()
+        charts._templates_in.cache_clear()
         start = time.perf_counter()
         charts._templates()
         print(f"templates: {len(charts._BUILDERS)} kinds built with Altair and validated (incl. importing altair) "
               f"{time.perf_counter() - start:.2f} s")
-        charts._templates.cache_clear()
+        charts._templates_in.cache_clear()
         start = time.perf_counter()
         charts._templates()
         print(f"templates: read back from the cache {(time.perf_counter() - start) * 1000:.1f} ms")
