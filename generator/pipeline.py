@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +74,7 @@ class Built:
 
     checked: Checked
     written: int | None = None  # files written (changed or new); None when the build stopped
+    changed: list[str] = field(default_factory=list)  # the output paths written (changed or new)
     rendered: list[str] = field(default_factory=list)  # output paths whose jobs were rendered
     total: int = 0  # files in the output
     removed: int = 0
@@ -138,19 +139,31 @@ def check_site(site_dir: Path, as_of: dt.date, overrides: dict[str, str] | None 
 
 def build_site(site_dir: Path, out_dir: Path, as_of: dt.date, *, overrides: dict[str, str] | None = None,
                strict: bool = False, clean: bool = False, state: BuildState | None = None,
-               progress: Progress | None = None, jobs: int | None = None, background_save: bool = False) -> Built:
+               progress: Progress | None = None, jobs: int | None = None, background_save: bool = False,
+               first: FirstPages | None = None) -> Built:
     """Check, then render and write what changed. Nothing is written when the check fails.
 
     ``jobs`` caps the processes that read and render in parallel (default: one per CPU);
-    ``background_save`` lets a forked child write a cold build's record while the command ends."""
+    ``background_save`` lets a forked child write a cold build's record while the command ends;
+    ``first`` (``serve``'s fast render) writes the pages readers have open before all others."""
     with gc_paused(), ExitStack() as language_scope:
         return _build(site_dir, out_dir, as_of, overrides, strict, clean, state, progress, jobs, background_save,
-                      language_scope)
+                      language_scope, first)
+
+
+@dataclass
+class FirstPages:
+    """Files to write first: ``paths`` (output paths such as ``okrs/q4/x/index.html``) and every copied
+    file (theme and content assets) are written and committed, then ``written`` is called, then the
+    other generated files are. A build that changes none of ``paths`` runs in one go."""
+
+    paths: Collection[str]
+    written: Callable[[list[str]], None]  # the output paths the first round changed
 
 
 def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, str] | None, strict: bool,
            clean: bool, state: BuildState | None, progress: Progress | None, jobs: int | None,
-           background_save: bool, language_scope: ExitStack) -> Built:
+           background_save: bool, language_scope: ExitStack, first: FirstPages | None = None) -> Built:
     from .site.fingerprints import fingerprints
     from .site.formatting import speaking
     from .site.jobs import SiteView
@@ -195,34 +208,52 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
         draw_svg_charts(view, todo)
     if incremental:
         forget_record(site_dir, out_dir)  # killed half way, the next build must be a cold one
-    tree = OutputTree(out_dir, fresh=not incremental)
-    try:
-        done = _render_and_write(todo, env, view, tree, previous, jobs, progress)
-        for path in removed:
-            tree.remove(path)
-        # a job not rendered kept its fingerprint: its file is the one the last build wrote
-        outputs = {path: (fingerprint[path], done[path][0]) if path in done else previous[path]
-                   for path in sorted(planned)}
-        # The marker names the tree it closes: a folder swapped for another build is noticed.
-        token = hashlib.blake2b(repr(outputs).encode(), digest_size=16).hexdigest()
-        tree.commit(f"built by okr-pages {token}\n".encode())
-    except TemplateFailure as failure:
-        tree.abort()
-        checked.diagnostics.extend([_in_site(failure.diagnostic, site_dir)])
-        return built
-    except BaseException:
-        tree.abort()
-        raise
-    # 4. Keep the record of this build for the next one.
-    new_record = BuildRecord(engine, str(site_dir.resolve()), str(out_dir.resolve()), token, loaded, outputs)
-    if state is not None:
-        state.record = new_record
-    else:
-        save_record(site_dir, new_record, record, background=background_save)
+    # serve's fast render: the pages readers have open (and every non-page file) first, then the rest
+    later = _later(todo, first) if incremental and first is not None else []
+    waiting = {job.path for job in later}
+    rounds = [[job for job in todo if job.path not in waiting], later] if later else [todo]
+    done: dict[str, tuple[str, bool]] = {}
+    for number, part in enumerate(rounds):
+        tree = OutputTree(out_dir, fresh=not incremental)
+        try:
+            done.update(_render_and_write(part, env, view, tree, previous, jobs, progress))
+            for path in removed if number == 0 else ():
+                tree.remove(path)
+            # A job not rendered (yet) kept its fingerprint: its file is the one the last build wrote,
+            # and a job that is new and not rendered yet has no entry (the next build renders both).
+            outputs = {path: (fingerprint[path], done[path][0]) if path in done else previous[path]
+                       for path in sorted(planned) if path in done or path in previous}
+            # The marker names the tree it closes: a folder swapped for another build is noticed.
+            token = hashlib.blake2b(repr(outputs).encode(), digest_size=16).hexdigest()
+            tree.commit(f"built by okr-pages {token}\n".encode())
+        except TemplateFailure as failure:
+            tree.abort()
+            checked.diagnostics.extend([_in_site(failure.diagnostic, site_dir)])
+            return built
+        except BaseException:
+            tree.abort()
+            raise
+        # 4. Keep the record of this build for the next one.
+        new_record = BuildRecord(engine, str(site_dir.resolve()), str(out_dir.resolve()), token, loaded, outputs)
+        if state is not None:
+            state.record = new_record
+        elif number == len(rounds) - 1:
+            save_record(site_dir, new_record, record, background=background_save)
+        if number == 0 and later and first is not None:
+            first.written(sorted(path for path, (_, changed) in done.items() if changed))
     built.written = sum(changed for _, changed in done.values())
+    built.changed = sorted(path for path, (_, changed) in done.items() if changed)
     built.rendered, built.total = [job.path for job in todo], len(planned)
     built.removed, built.incremental = len(removed), incremental
     return built
+
+
+def _later(todo: list[Job], first: FirstPages) -> list[Job]:
+    """The generated files of ``todo`` that can wait (copied ones, which have no inputs, never do):
+    none when no file of ``first`` is among ``todo``."""
+    if not any(job.path in first.paths for job in todo):
+        return []
+    return [job for job in todo if job.inputs and job.path not in first.paths]
 
 
 def _plan(site_dir: Path, loaded: Loaded, theme: Theme, view: SiteView, templates: TemplateDigests,

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from generator.buildrecord import CACHE_DIR
-from generator.pipeline import BuildState, build_site
+from generator.pipeline import BuildState, FirstPages, build_site
 
 REPO = Path(__file__).resolve().parents[1]
 START = dt.date(2026, 11, 15)
@@ -333,7 +333,9 @@ def test_incremental_builds_equal_cold_builds(steps: list[tuple[int, int, int]],
                 as_of = START + dt.timedelta(days=(n - 20) * 3)
             else:
                 change(site, n, value)
-            incremental = build_site(site, root / "inc", as_of, state=state)
+            # in memory as serve builds: the pages a browser has open first, then the rest
+            opened = FirstPages({"index.html", "kpis/index.html"}, lambda paths: None) if in_memory else None
+            incremental = build_site(site, root / "inc", as_of, state=state, first=opened)
             shutil.rmtree(root / "cold", ignore_errors=True)
             cold = build_site(site, root / "cold", as_of, clean=True)
             assert (incremental.written is None) == (cold.written is None), (change, incremental.checked.diagnostics)

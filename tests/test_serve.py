@@ -228,3 +228,50 @@ def test_serve_refuses_a_port_out_of_range(cli, site):
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == (
         "okr-pages serve: error: argument --port: expected a port number from 0 to 65535, got '70000'")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("opened_meanwhile", [False, True])
+def test_a_save_writes_and_reloads_the_open_pages_first_then_the_rest(site, tmp_path, opened_meanwhile):
+    """Fast render: the page a browser has open is written (and reloaded) before the other pages;
+    the rest follows in the same rebuild, and the output ends equal to a cold build."""
+    import datetime as dt
+
+    from generator.authoring.serve import LiveSite
+    from generator.pipeline import build_site
+
+    root = site(FILES)
+    as_of = dt.date(2026, 11, 22)
+    out = tmp_path / "served"
+    live = LiveSite(root, out, as_of, lambda message: None)
+    assert live.rebuild("first build").version == 1
+    page = "okrs/2026-Q4/company/grow/index.html"
+    live.visited.add(page)  # as the handler does when a browser loads the page
+    seen: dict[str, object] = {}
+    first_round = live._first_round
+
+    def spy(paths: list[str]) -> None:
+        seen.update(paths=paths, page=(out / page).read_text(), home=(out / "index.html").read_text())
+        first_round(paths)
+        seen["version"] = live.status.version
+        if opened_meanwhile:
+            live.visited.add("index.html")  # another tab opens home while the rest renders
+
+    live._first_round = spy  # type: ignore[method-assign]
+    grow = root / "content/okrs/2026-Q4/company/grow.md"
+    grow.write_text(grow.read_text().replace("title: Grow revenue", "title: Grow revenue fast"))
+    status = live.rebuild("grow.md changed")
+    assert page in seen["paths"] and "Grow revenue fast" in str(seen["page"])
+    assert "Grow revenue fast" not in str(seen["home"])  # home waited for the second round
+    assert seen["version"] == 2  # the open page reloaded after the first round
+    # a second reload only when a page opened since then changed in the second round
+    assert status.version == (3 if opened_meanwhile else 2) and status.ok
+    assert "Grow revenue fast" in (out / "index.html").read_text()
+    cold = tmp_path / "cold"
+    build_site(root, cold, as_of, overrides={"base_url": "/"}, clean=True)
+    assert _tree(out) == _tree(cold)
+    # the next save starts from a record that matches the output: nothing is left to do
+    assert live.rebuild("nothing changed").version == status.version

@@ -28,7 +28,7 @@ from typing import Any
 import watchfiles
 
 from ..diagnostics import OkrPagesError, cap_per_file, format_diagnostics
-from ..pipeline import BuildState, build_site, resolve_as_of
+from ..pipeline import BuildState, FirstPages, build_site, resolve_as_of
 from ..reading.config import CONFIG_NAME, load_config
 from .livereload import make_handler
 
@@ -63,13 +63,19 @@ class LiveSite:
         self._build_lock = threading.Lock()
         self.state = BuildState()
         self._collector: threading.Timer | None = None
+        # Output paths of the files served so far: the pages a browser may have open and what they
+        # load. A save writes these first and reloads them, then the rest (fast render, as Hugo's server).
+        self.visited: set[str] = set()
+        self._early: set[str] | None = None  # what the first round of the running build changed
+        self._started = 0.0
 
     def rebuild(self, reason: str = "") -> Status:
         """Check and build; a failure keeps the last good output and reports the diagnostics."""
         with self._build_lock:
-            started = time.perf_counter()
+            started = self._started = time.perf_counter()
+            self._early = None
             as_of = self.as_of or resolve_as_of(None)
-            errors, count = self._build(as_of)
+            errors, count, changed_paths = self._build(as_of)
             why = f" ({reason})" if reason else ""
             if errors:
                 self.log(f"okr-pages: error: build failed{why}: {len(errors)} error(s); "
@@ -82,29 +88,47 @@ class LiveSite:
                 # Pages reload only when a good build changed something (a save with no effect, or an
                 # editor's second write of the same bytes, leaves open pages alone).
                 changed = not errors and (count > 0 or old.version == 0)
+                if self._early is not None and not errors:
+                    # The open pages reloaded after the first round; reload again only a page opened
+                    # since then whose file the second round changed.
+                    changed = bool((set(changed_paths) - self._early) & set(self.visited))
                 self.status = Status(old.version + changed, old.generation + 1, not errors, errors)
                 self.changed.notify_all()
             return self.status
 
-    def _build(self, as_of: dt.date) -> tuple[list[str], int]:
-        """(error lines, files written); diagnostics are printed here, as ``okr-pages build`` does."""
+    def _first_round(self, paths: list[str]) -> None:
+        """The open pages (and every copied file) are written: reload the pages now."""
+        self._early = set(paths)
+        if not paths:
+            return
+        self.log(f"updated in {time.perf_counter() - self._started:.2f} s; rendering the other pages")
+        with self.changed:
+            old = self.status
+            self.status = Status(old.version + 1, old.generation + 1, True, [])
+            self.changed.notify_all()
+
+    def _build(self, as_of: dt.date) -> tuple[list[str], int, list[str]]:
+        """(error lines, files written, their paths); diagnostics are printed here, as
+        ``okr-pages build`` does."""
         try:
             # served from the root, whatever base_url says
-            built = build_site(self.site_dir, self.out_dir, as_of, overrides={"base_url": "/"}, state=self.state)
+            first = FirstPages(set(self.visited), self._first_round) if self.visited else None
+            built = build_site(self.site_dir, self.out_dir, as_of, overrides={"base_url": "/"}, state=self.state,
+                               first=first)
             items = cap_per_file(built.checked.diagnostics.sorted(), built.checked.site.config.limits.messages)
             if items:
                 self.log(format_diagnostics(items, "text"))
             errors = [d for d in items if d.severity == "error"]
             if errors or built.written is None:
-                return format_diagnostics(errors, "text").splitlines(), 0
-            return [], built.written
+                return format_diagnostics(errors, "text").splitlines(), 0, []
+            return [], built.written, built.changed
         except OkrPagesError as exc:
             problem = f"cannot write the site: {exc}"
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the server: report it, keep serving
             problem = f"internal error while building: {type(exc).__name__}: {exc} (please report it)"
         self.state.record = None  # after a failure half way, the next build starts cold
         self.log(problem)
-        return [problem], 0
+        return [problem], 0, []
 
     def _collect_later(self) -> None:
         """Free the last build's cyclic garbage once things are quiet, not while pages reload."""
