@@ -42,6 +42,18 @@ def split(items: Sequence[T], parts: int) -> list[list[T]]:
     return [list(items[index::parts]) for index in range(parts) if items[index::parts]]
 
 
+def balance(items: Sequence[T], parts: int, weight: Callable[[T], int]) -> list[list[T]]:
+    """``items`` in ``parts`` lists of about equal total ``weight``: heaviest first, each to the
+    lightest list so far (a few large pages among small ones). Ties keep the items' order."""
+    chunks: list[list[T]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for item in sorted(items, key=weight, reverse=True):
+        lightest = loads.index(min(loads))
+        chunks[lightest].append(item)
+        loads[lightest] += weight(item)
+    return [chunk for chunk in chunks if chunk]
+
+
 def fork_map(func: Callable[[list[T]], R], chunks: list[list[T]]) -> list[R]:
     """``func(chunk)`` for every chunk: the first here, each other one in a forked child."""
     if len(chunks) <= 1 or not can_fork():

@@ -32,7 +32,7 @@ from .diagnostics import Diagnostic, Diagnostics, OkrPagesError
 from .model.checks import quality_warnings
 from .model.scoring import ScoredSite, score_site
 from .output import MARKER, OutputTree
-from .parallel import fork_map, split, workers
+from .parallel import balance, fork_map, split, workers
 from .reading.fieldtypes import date_in_range
 from .reading.load import Loaded, gc_paused, load_site
 from .reading.references import content_paths
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from .site.themes import Theme
 
 Progress = Callable[[int, int], None]
-PARALLEL_RENDER = 200  # below this many pages to render, forking costs more than it saves
+PARALLEL_RENDER = 200  # below this many pages to render, forking costs more than it saves...
+PARALLEL_INPUTS = 2000  # ...unless they read this many inputs in all (home, reviews, the alignment tree)
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -305,10 +306,19 @@ def _render_and_write(todo: list[Job], env: Environment, view: SiteView, tree: O
 
     A fresh tree is written as pages render; an update in place keeps the changed pages until every
     page has rendered, so a template that fails half way leaves the output untouched."""
+    from .site.jobs import CHANGES
     from .site.render import render_job
 
-    parts = workers(jobs) if len(todo) >= PARALLEL_RENDER else 1
-    chunks = split(todo, parts)
+    if len(todo) >= PARALLEL_RENDER:  # many pages: neighbours are alike in cost, deal them round-robin
+        parts = workers(jobs)
+        chunks = split(todo, parts)
+    elif sum(len(job.inputs) for job in todo) >= PARALLEL_INPUTS:  # a few large pages: by their inputs
+        parts = workers(jobs)
+        chunks = balance(todo, parts, lambda job: len(job.inputs) + 1)
+    else:
+        parts, chunks = 1, [todo]
+    if len(chunks) > 1 and any(CHANGES in job.inputs for job in todo):
+        view.changes  # noqa: B018 - scored once here, not again in each worker
 
     def render(chunk: list[Job]) -> list[tuple[str, str, bool, bytes | None]]:
         done = []

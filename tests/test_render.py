@@ -129,6 +129,44 @@ def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path) -> None:
     assert [rel for rel in one if one[rel] != two[rel]] == []
 
 
+def test_a_rebuild_of_a_few_large_pages_forks_by_their_inputs_and_gives_the_same_bytes(tmp_path: Path,
+                                                                                         monkeypatch) -> None:
+    """Fewer pages than the parallel minimum, but reading many inputs (home, the reviews, the
+    alignment tree after one check-in): split over the workers by inputs, same bytes as a cold build."""
+    from generator import pipeline
+
+    site = make_site(tmp_path / "site", objectives=30)
+    build(site, tmp_path / "inc")
+    objective = site / "content/okrs/2026-Q4/grow-7.md"
+    objective.write_text(objective.read_text().replace("value: 4,", "value: 9,"))
+    splits: list[list[list[str]]] = []
+
+    def balance(items, parts, weight):
+        chunks = parallel_balance(items, parts, weight)
+        splits.append([[job.path for job in chunk] for chunk in chunks])
+        return chunks
+
+    parallel_balance = pipeline.balance
+    monkeypatch.setattr(pipeline, "PARALLEL_INPUTS", 1)
+    monkeypatch.setattr(pipeline, "balance", balance)
+    rebuilt = build(site, tmp_path / "inc", "--jobs", "2")
+    assert len(splits) == 1 and len(splits[0]) == 2 and all(splits[0])  # two workers, each with pages
+    rendered = splits[0][0] + splits[0][1]
+    assert {"index.html", "okrs/2026-Q4/grow-7/index.html", "alignment/index.html"} <= set(rendered)
+    assert len(rendered) == len(set(rendered))
+    cold = build(site, tmp_path / "cold", "--clean", "--jobs", "1")
+    assert rebuilt.keys() - {".okr-pages"} == cold.keys() - {".okr-pages"}
+    assert [rel for rel in cold if rebuilt.get(rel) != cold[rel]] == []
+
+
+def test_balance_deals_the_heaviest_first_to_the_lightest_part() -> None:
+    from generator.parallel import balance
+
+    assert balance([1, 9, 3, 4, 2], 2, lambda n: n) == [[9, 1], [4, 3, 2]]
+    assert balance([5, 5, 5, 5], 2, lambda n: n) == [[5, 5], [5, 5]]
+    assert balance([1], 3, lambda n: n) == [[1]]
+
+
 def test_jobs_must_be_positive(tmp_path: Path, capsys) -> None:
     site = make_site(tmp_path / "site")
     try:
