@@ -209,7 +209,7 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
         draw_svg_charts(view, todo)
     if incremental:
         forget_record(site_dir, out_dir)  # killed half way, the next build must be a cold one
-    # serve's fast render: the pages readers have open (and every non-page file) first, then the rest
+    # serve's fast render: the files readers have open (and every copied file) first, then the rest
     later = _later(todo, first) if incremental and first is not None else []
     waiting = {job.path for job in later}
     rounds = [[job for job in todo if job.path not in waiting], later] if later else [todo]
@@ -241,12 +241,17 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
         elif number == len(rounds) - 1:
             save_record(site_dir, new_record, record, background=background_save)
         if number == 0 and later and first is not None:
-            first.written(sorted(path for path, (_, changed) in done.items() if changed))
-    built.written = sum(changed for _, changed in done.values())
-    built.changed = sorted(path for path, (_, changed) in done.items() if changed)
+            first.written(_changed(done))
+    built.changed = _changed(done)
+    built.written = len(built.changed)
     built.rendered, built.total = [job.path for job in todo], len(planned)
     built.removed, built.incremental = len(removed), incremental
     return built
+
+
+def _changed(done: dict[str, tuple[str, bool]]) -> list[str]:
+    """The output paths whose bytes a build wrote (changed or new), sorted."""
+    return sorted(path for path, (_, changed) in done.items() if changed)
 
 
 def _later(todo: list[Job], first: FirstPages) -> list[Job]:

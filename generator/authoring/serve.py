@@ -75,25 +75,30 @@ class LiveSite:
             started = self._started = time.perf_counter()
             self._early = None
             as_of = self.as_of or resolve_as_of(None)
-            errors, count, changed_paths = self._build(as_of)
+            errors, changed_paths = self._build(as_of)
             why = f" ({reason})" if reason else ""
             if errors:
                 self.log(f"okr-pages: error: build failed{why}: {len(errors)} error(s); "
                          "still serving the last good build")
             else:
-                self.log(f"built in {time.perf_counter() - started:.2f} s{why} ({count} files changed), as of {as_of}")
+                self.log(f"built in {time.perf_counter() - started:.2f} s{why} ({len(changed_paths)} files changed), "
+                         f"as of {as_of}")
             self._collect_later()
-            with self.changed:
-                old = self.status
-                # Pages reload only when a good build changed something (a save with no effect, or an
-                # editor's second write of the same bytes, leaves open pages alone).
-                changed = not errors and (count > 0 or old.version == 0)
-                if self._early is not None and not errors:
-                    # The open pages reloaded after the first round; reload again only a page opened
-                    # since then whose file the second round changed.
-                    changed = bool((set(changed_paths) - self._early) & set(self.visited))
-                self.status = Status(old.version + changed, old.generation + 1, not errors, errors)
-                self.changed.notify_all()
+            # Pages reload only when a good build changed something (a save with no effect, or an
+            # editor's second write of the same bytes, leaves open pages alone).
+            reload = not errors and (bool(changed_paths) or self.status.version == 0)
+            if self._early is not None and not errors:
+                # The open pages reloaded after the first round; reload again only a page opened
+                # since then whose file the second round changed.
+                reload = bool((set(changed_paths) - self._early) & set(self.visited))
+            return self._publish(reload, errors)
+
+    def _publish(self, reload: bool, errors: list[str]) -> Status:
+        """A new status (a new version when open pages should reload), and wake the listeners."""
+        with self.changed:
+            old = self.status
+            self.status = Status(old.version + reload, old.generation + 1, not errors, errors)
+            self.changed.notify_all()
             return self.status
 
     def _first_round(self, paths: list[str]) -> None:
@@ -102,13 +107,10 @@ class LiveSite:
         if not paths:
             return
         self.log(f"updated in {time.perf_counter() - self._started:.2f} s; rendering the other pages")
-        with self.changed:
-            old = self.status
-            self.status = Status(old.version + 1, old.generation + 1, True, [])
-            self.changed.notify_all()
+        self._publish(True, [])
 
-    def _build(self, as_of: dt.date) -> tuple[list[str], int, list[str]]:
-        """(error lines, files written, their paths); diagnostics are printed here, as
+    def _build(self, as_of: dt.date) -> tuple[list[str], list[str]]:
+        """(error lines, the paths of the files written); diagnostics are printed here, as
         ``okr-pages build`` does."""
         try:
             # served from the root, whatever base_url says
@@ -120,15 +122,15 @@ class LiveSite:
                 self.log(format_diagnostics(items, "text"))
             errors = [d for d in items if d.severity == "error"]
             if errors or built.written is None:
-                return format_diagnostics(errors, "text").splitlines(), 0, []
-            return [], built.written, built.changed
+                return format_diagnostics(errors, "text").splitlines(), []
+            return [], built.changed
         except OkrPagesError as exc:
             problem = f"cannot write the site: {exc}"
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the server: report it, keep serving
             problem = f"internal error while building: {type(exc).__name__}: {exc} (please report it)"
         self.state.record = None  # after a failure half way, the next build starts cold
         self.log(problem)
-        return [problem], 0, []
+        return [problem], []
 
     def _collect_later(self) -> None:
         """Free the last build's cyclic garbage once things are quiet, not while pages reload."""
