@@ -232,12 +232,19 @@ def _save(path: Path, record: BuildRecord, old: dict[int, tuple[tuple[ReadFile, 
 
 
 def _in_child(work: object) -> None:
-    """Run ``work`` in a grandchild that outlives this process, without leaving a zombie behind."""
+    """Run ``work`` in a grandchild that outlives this process, without leaving a zombie behind.
+
+    The grandchild lets go of the command's standard streams: whoever reads the command's output
+    through a pipe (a script, CI's log) sees it end when the command ends, not when the record is
+    written."""
     pid = os.fork()
     if pid == 0:
         try:
             if os.fork() == 0:
                 os.setsid()
+                devnull = os.open(os.devnull, os.O_RDWR)
+                for stream in (0, 1, 2):
+                    os.dup2(devnull, stream)
                 try:
                     work()  # type: ignore[operator]
                 finally:

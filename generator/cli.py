@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -144,9 +146,22 @@ def run() -> None:
 
     A command keeps what it reads until it exits, with few cycles among it: the cyclic collector
     would walk the whole model again and again, and once more at the end, for nothing. So it stays
-    off for the process (``serve`` collects after each rebuild)."""
+    off for the process (``serve`` collects after each rebuild).
+
+    For the same reason the process ends without tearing its objects down one by one (0.2 s after
+    a large build): the output is flushed, every file and connection is already closed, and the
+    operating system takes the memory back at once (not while another thread, as ``serve``'s, may
+    still be finishing its work: then Python waits for it as usual)."""
     gc.disable()
-    sys.exit(main())
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader went away (``okr-pages check | head``): what it missed is lost anyway
+        code = code or 1
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     except OkrPagesError as exc:
         print(f"okr-pages: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader of the output went away (``okr-pages check | head``)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more to say, and nothing to say it to
+        return 1
 
 
 def _as_of(args: argparse.Namespace) -> dt.date:

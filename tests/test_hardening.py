@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import xml.dom.minidom
 from collections.abc import Iterator
 from pathlib import Path
@@ -725,3 +726,36 @@ def test_a_tag_on_the_series_file_name(site) -> None:
     code, lines, _ = run("check", root, *AS_OF)
     assert lines == [f"{KPI}:7:9: error: series: cannot read '' as !!int (remove the tag '!!int' before the value)"]
     assert code == 1
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(site) -> None:
+    """``okr-pages check | head -1``: the pipe closes while check is still writing its messages."""
+    many = {f"content/okrs/2026-Q4/o{n}.md": f"---\ntitle: O{n}\ncycle: 2026-Q4\nkey_results: []\n---\n"
+            for n in range(150)}
+    root = site(many)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with subprocess.Popen([sys.executable, "-m", "generator", "check", str(root), "--as-of", "2026-11-15"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before the first message
+        stderr = proc.stderr.read().decode()
+        proc.wait(timeout=60)
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr and "BrokenPipeError" not in stderr
+    assert proc.returncode == 1
+
+
+def test_the_background_record_writer_lets_go_of_the_commands_output(tmp_path: Path) -> None:
+    """A cold build's record is written by a detached process after the command has ended: a script
+    or CI log that reads the command's output through a pipe sees it end with the command."""
+    flag = tmp_path / "written"
+    script = ("import sys, time\nfrom pathlib import Path\nfrom generator.buildrecord import _in_child\n"
+              "def work():\n    time.sleep(1)\n    print('from the writer', flush=True)\n"
+              f"    Path({str(flag)!r}).write_text('done')\n"
+              "_in_child(work)\nprint('command done', flush=True)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "command done\n", "")
+    deadline = time.monotonic() + 60
+    while not flag.exists():  # the writer still does its work, only without the command's streams
+        assert time.monotonic() < deadline, "the background writer never finished"
+        time.sleep(0.05)
