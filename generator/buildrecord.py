@@ -31,7 +31,7 @@ from .parallel import can_fork
 from .reading.load import Loaded, ReadFile
 
 CACHE_DIR = ".okr-pages-cache"
-FORMAT = 4  # bump when the record's shape changes (or what it caches, such as compiled bodies, reads differently)
+FORMAT = 5  # bump when the record's shape changes (or what it caches, such as compiled bodies, reads differently)
 _MAC_SIZE = 32
 GROUPS = 64  # readings are pickled in this many groups: few enough to load fast, small enough to redo
 
@@ -46,6 +46,7 @@ class BuildRecord:
     token: str  # the digest of the outputs, also in the output folder's marker: the folder is the one recorded
     loaded: Loaded | None = None
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # path → (job fingerprint, digest)
+    costs: dict[str, float] = field(default_factory=dict)  # path → seconds its page last took to render
     blobs: dict[int, tuple[tuple[ReadFile, ...], bytes]] = field(default_factory=dict, repr=False)  # pickled groups
 
 

@@ -42,11 +42,11 @@ def split(items: Sequence[T], parts: int) -> list[list[T]]:
     return [list(items[index::parts]) for index in range(parts) if items[index::parts]]
 
 
-def balance(items: Sequence[T], parts: int, weight: Callable[[T], int]) -> list[list[T]]:
+def balance(items: Sequence[T], parts: int, weight: Callable[[T], float]) -> list[list[T]]:
     """``items`` in ``parts`` lists of about equal total ``weight``: heaviest first, each to the
     lightest list so far (a few large pages among small ones). Ties keep the items' order."""
     chunks: list[list[T]] = [[] for _ in range(parts)]
-    loads = [0] * parts
+    loads = [0.0] * parts
     for item in sorted(items, key=weight, reverse=True):
         lightest = loads.index(min(loads))
         chunks[lightest].append(item)
@@ -64,16 +64,22 @@ def fork_map(func: Callable[[list[T]], R], chunks: list[list[T]]) -> list[R]:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: do the chunk, send the result, never return into the caller
-                os.close(read_end)
-                code = 0
+                code = 1
                 try:
-                    payload = pickle.dumps((True, func(chunk)), protocol=pickle.HIGHEST_PROTOCOL)
-                except BaseException as exc:  # noqa: BLE001 - the parent raises it
-                    payload = pickle.dumps((False, _portable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
+                    os.close(read_end)
+                    for _, sibling in children:  # only the parent reads: a sibling's pipe must not stay open here
+                        os.close(sibling)
+                    try:
+                        payload = pickle.dumps((True, func(chunk)), protocol=pickle.HIGHEST_PROTOCOL)
+                        code = 0
+                    except BaseException as exc:  # noqa: BLE001 - the parent raises it
+                        payload = pickle.dumps((False, _portable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
+                    with os.fdopen(write_end, "wb") as out:
+                        out.write(payload)
+                except BaseException:  # noqa: BLE001 - the parent stopped listening: it failed itself, and says why
                     code = 1
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(payload)
-                os._exit(code)
+                finally:
+                    os._exit(code)
             os.close(write_end)
             children.append((pid, read_end))
         results = [func(chunks[0])]

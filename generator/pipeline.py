@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import time
 from collections.abc import Callable, Collection
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -203,6 +204,7 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     # 3. Render the jobs whose fingerprint changed; write the files whose bytes changed.
     incremental = record is not None and (out_dir / MARKER).is_file()
     previous = record.outputs if record is not None and incremental else {}
+    costs = dict(record.costs) if record is not None and incremental else {}
     todo = [job for path, job in planned.items() if previous.get(path, ("",))[0] != fingerprint[path]]
     removed = [path for path in previous if path not in planned]
     if loaded.site.config.charts == "svg":
@@ -217,7 +219,7 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     for number, part in enumerate(rounds):
         tree = OutputTree(out_dir, fresh=not incremental)
         try:
-            done.update(_render_and_write(part, env, view, tree, previous, jobs, progress))
+            done.update(_render_and_write(part, env, view, tree, previous, costs, jobs, progress))
             for path in removed if number == 0 else ():
                 tree.remove(path)
             # A job not rendered (yet) kept its fingerprint: its file is the one the last build wrote,
@@ -235,7 +237,8 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
             tree.abort()
             raise
         # 4. Keep the record of this build for the next one.
-        new_record = BuildRecord(engine, str(site_dir.resolve()), str(out_dir.resolve()), token, loaded, outputs)
+        new_record = BuildRecord(engine, str(site_dir.resolve()), str(out_dir.resolve()), token, loaded, outputs,
+                                 {path: costs[path] for path in outputs if path in costs})
         if state is not None:
             state.record = new_record
         elif number == len(rounds) - 1:
@@ -304,10 +307,11 @@ def _template_problems(env: Environment, planned: dict[str, Job], site_dir: Path
 
 
 def _render_and_write(todo: list[Job], env: Environment, view: SiteView, tree: OutputTree,
-                      previous: dict[str, tuple[str, str]], jobs: int | None,
+                      previous: dict[str, tuple[str, str]], costs: dict[str, float], jobs: int | None,
                       progress: Progress | None) -> dict[str, tuple[str, bool]]:
     """Render the jobs, in forked workers when there are many, and write each file whose bytes
-    changed; returns each path's digest and whether it was written.
+    changed; returns each path's digest and whether it was written. ``costs`` holds the seconds
+    each page took to render when it last did, and is updated with this build's.
 
     A fresh tree is written as pages render; an update in place keeps the changed pages until every
     page has rendered, so a template that fails half way leaves the output untouched."""
@@ -317,32 +321,44 @@ def _render_and_write(todo: list[Job], env: Environment, view: SiteView, tree: O
     if len(todo) >= PARALLEL_RENDER:  # many pages: neighbours are alike in cost, deal them round-robin
         parts = workers(jobs)
         chunks = split(todo, parts)
-    elif sum(len(job.inputs) for job in todo) >= PARALLEL_INPUTS:  # a few large pages: by their inputs
+    elif sum(len(job.inputs) for job in todo) >= PARALLEL_INPUTS:  # a few large pages: by their cost
         parts = workers(jobs)
-        chunks = balance(todo, parts, lambda job: len(job.inputs) + 1)
+        chunks = balance(todo, parts, _expected_cost(todo, costs))
     else:
         parts, chunks = 1, [todo]
     if len(chunks) > 1 and any(CHANGES in job.inputs for job in todo):
         view.changes  # noqa: B018 - scored once here, not again in each worker
 
-    def render(chunk: list[Job]) -> list[tuple[str, str, bool, bytes | None]]:
+    def render(chunk: list[Job]) -> list[tuple[str, str, bool, bytes | None, float]]:
         done = []
         for index, job in enumerate(chunk, 1):
+            started = time.perf_counter()
             data = render_job(env, view, job)
+            seconds = time.perf_counter() - started
             data_digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             changed = previous.get(job.path, ("", ""))[1] != data_digest
             if changed and tree.fresh:
                 tree.write(job.path, data)
-            done.append((job.path, data_digest, changed, data if changed and not tree.fresh else None))
+            done.append((job.path, data_digest, changed, data if changed and not tree.fresh else None, seconds))
             if progress and chunk is chunks[0] and (index % 50 == 0 or index == len(chunk)):
                 progress(min(index * parts, len(todo)) if index < len(chunk) else len(todo), len(todo))
         return done
 
     rendered = [item for done in fork_map(render, chunks) for item in done]
-    for path, _, _, data in rendered:
+    for path, _, _, data, seconds in rendered:
         if data is not None:
             tree.write(path, data)
-    return {path: (data_digest, changed) for path, data_digest, changed, _ in rendered}
+        costs[path] = seconds
+    return {path: (data_digest, changed) for path, data_digest, changed, _, _ in rendered}
+
+
+def _expected_cost(todo: list[Job], costs: dict[str, float]) -> Callable[[Job], float]:
+    """How long a page will take to render: as long as it took the last time, when every page of
+    ``todo`` has rendered before (pages differ by tens of times at the same count of inputs: home
+    and a review page read the same objectives); else by the inputs it reads."""
+    if all(job.path in costs for job in todo):
+        return lambda job: costs[job.path]
+    return lambda job: len(job.inputs) + 1
 
 
 def _in_site(diagnostic: Diagnostic, site_dir: Path) -> Diagnostic:

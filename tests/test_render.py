@@ -129,21 +129,28 @@ def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path) -> None:
     assert [rel for rel in one if one[rel] != two[rel]] == []
 
 
-def test_a_rebuild_of_a_few_large_pages_forks_by_their_inputs_and_gives_the_same_bytes(tmp_path: Path,
-                                                                                         monkeypatch) -> None:
+def test_a_rebuild_of_a_few_large_pages_forks_by_their_last_cost_and_gives_the_same_bytes(tmp_path: Path,
+                                                                                           monkeypatch) -> None:
     """Fewer pages than the parallel minimum, but reading many inputs (home, the reviews, the
-    alignment tree after one check-in): split over the workers by inputs, same bytes as a cold build."""
+    alignment tree after one check-in): split over the workers by the time each took to render in
+    the last build (kept in its record), with the same bytes as a cold build."""
     from generator import pipeline
+    from generator.buildrecord import engine_fingerprint, load_record
 
     site = make_site(tmp_path / "site", objectives=30)
     build(site, tmp_path / "inc")
+    record = load_record(site, tmp_path / "inc", engine_fingerprint())
+    assert record is not None and record.costs.keys() <= record.outputs.keys()
+    assert "index.html" in record.costs and all(seconds >= 0 for seconds in record.costs.values())
     objective = site / "content/okrs/2026-Q4/grow-7.md"
     objective.write_text(objective.read_text().replace("value: 4,", "value: 9,"))
     splits: list[list[list[str]]] = []
+    weights: list[dict[str, float]] = []
 
     def balance(items, parts, weight):
         chunks = parallel_balance(items, parts, weight)
         splits.append([[job.path for job in chunk] for chunk in chunks])
+        weights.append({job.path: weight(job) for job in items})
         return chunks
 
     parallel_balance = pipeline.balance
@@ -154,9 +161,53 @@ def test_a_rebuild_of_a_few_large_pages_forks_by_their_inputs_and_gives_the_same
     rendered = splits[0][0] + splits[0][1]
     assert {"index.html", "okrs/2026-Q4/grow-7/index.html", "alignment/index.html"} <= set(rendered)
     assert len(rendered) == len(set(rendered))
+    assert weights[0] == {path: record.costs[path] for path in rendered}
     cold = build(site, tmp_path / "cold", "--clean", "--jobs", "1")
     assert rebuilt.keys() - {".okr-pages"} == cold.keys() - {".okr-pages"}
     assert [rel for rel in cold if rebuilt.get(rel) != cold[rel]] == []
+
+
+def test_pages_never_rendered_before_are_weighed_by_their_inputs() -> None:
+    from generator.pipeline import _expected_cost
+    from generator.site.jobs import Job
+
+    home, new = Job("index.html", ("a", "b", "c"), "home.html"), Job("new/index.html", ("a",), "page.html")
+    assert _expected_cost([home], {"index.html": 0.25})(home) == 0.25
+    weight = _expected_cost([home, new], {"index.html": 0.25})  # one page has no time yet: inputs for all
+    assert (weight(home), weight(new)) == (4, 2)
+
+
+def test_when_this_process_fails_its_share_the_workers_end_without_a_word(capfd) -> None:
+    """The workers' results are not read any more: each one ends quietly (no traceback, no broken
+    pipe), and the error the user sees is this process's own."""
+    import signal
+
+    import pytest
+
+    from generator.diagnostics import OkrPagesError
+    from generator.parallel import can_fork, fork_map
+
+    if not can_fork():
+        pytest.skip("this system renders in one process")
+
+    def work(chunk: list[int]) -> bytes:
+        if chunk == [0]:
+            raise OkrPagesError("this share failed")
+        return b"x" * 1_000_000  # more than a pipe holds: the worker is still writing when nobody reads
+
+    def too_long(*_: object) -> None:
+        raise TimeoutError("a worker never ended (it kept a sibling's pipe open?)")
+
+    before = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(60)
+    try:
+        with pytest.raises(OkrPagesError, match="this share failed"):
+            fork_map(work, [[0], [1], [2]])  # two workers: the second must not hold the first one's pipe
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
 
 
 def test_balance_deals_the_heaviest_first_to_the_lightest_part() -> None:
