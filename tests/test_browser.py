@@ -468,3 +468,27 @@ def test_person_and_changes_pages_from_disk(new_page, site_dir):
         page.locator("table.moves a.person", has_text="Dana Reyes").first.click()
     assert page.url.endswith("people/dana-reyes/index.html")
     assert opened.errors == []
+
+
+def test_a_kpi_value_of_a_month_reads_as_that_month_in_the_progress_chart(new_page, site_dir):
+    """grow-arr's first key result reads MRR, whose points are months (2026-11 with period: end is
+    October's): its points say so in the tooltip and to a screen reader, as the table beside it
+    does; a check-in keeps its day."""
+    opened = new_page()
+    page = opened.page
+    page.goto(file_url(site_dir, "okrs/2026-Q4/company/grow-arr/"))
+    wait_for_charts(page)
+    labels = page.evaluate("""() => Array.from(document.querySelectorAll('.chart-canvas .mark-symbol.role-mark path'))
+        .map(p => p.getAttribute('aria-label'))""")
+    mrr = [label for label in labels if "Key result: Grow MRR to $1.1M;" in label]
+    assert mrr and all(re.search(r"Date: (Sep|Oct|Nov) 2026$", label) for label in mrr), mrr
+    table = page.locator("table.data", has_text="Progress at each dated value").inner_text()
+    assert all(label.rsplit("Date: ", 1)[1] in table for label in mrr), table
+    checkins = [label for label in labels if "Key result: Grow enterprise customers" in label]
+    assert any(label.endswith("Date: 5 Oct 2026") for label in checkins), checkins
+    point = page.locator(".chart-canvas .mark-symbol.role-mark path[aria-label*='Grow MRR']").last
+    point.hover(force=True)
+    tip = page.locator("#vg-tooltip-element")
+    tip.wait_for(state="visible")
+    assert re.search(r"Date\s+(Sep|Oct|Nov) 2026\s+Key result\s+Grow MRR", tip.inner_text()), tip.inner_text()
+    assert opened.errors == []

@@ -94,13 +94,37 @@ def test_objective_chart_holds_each_kr_progress_in_kr_order() -> None:
         {"year": 2026, "month": 12, "date": 31, "utc": True}]
     y = layer(spec, "kr", "point")["encoding"]["y"]
     assert y["scale"]["domain"] == [0, 1] and y["axis"]["format"].endswith("%")
-    tips = [(tip["title"], tip.get("format")) for tip in layer(spec, "kr", "point")["encoding"]["tooltip"]]
+    points = layer(spec, "kr", "point")
+    tips = [(tip["field"], tip["title"], tip.get("format")) for tip in points["encoding"]["tooltip"]]
     # the browser writes dates and shares as the page does: the formats come from formatting
-    assert tips == [("Date", "%-d %b %Y"), ("Key result", None), ("Progress", ".0%")]
+    assert tips == [("when", "Date", None), ("kr", "Key result", None), ("progress", "Progress", ".0%")]
+    [when] = points["transform"]
+    assert when["as"] == "when" and '"%-d %b %Y"' in when["calculate"] and "datum.month" in when["calculate"]
     assert spec["width"] == "container" and spec["height"] == charts.CHART_HEIGHT
     assert spec["config"]["background"] == "transparent"
     assert "title" not in spec
     assert "Sign 8 pilots 63%" in spec["description"] and "Win enterprise" in spec["description"]
+
+
+def test_a_kpi_value_written_as_a_month_shows_its_month_in_the_tooltip_as_in_the_table() -> None:
+    """A key result that reads a KPI of monthly values: its points are months, not days (2026-11
+    with ``period: end`` is October's value), in the chart's tooltip as in the table beside it."""
+    import dataclasses
+
+    from generator.site.templates import progress_date
+
+    monthly = kpi(direction="up", months=True, period="end").kpi
+    score = objective()
+    reads = dataclasses.replace(score.key_results[0], kpi=monthly,
+                                progress=((d("2026-10-01"), 0.5), (d("2026-11-18"), 0.625)),
+                                month_points=frozenset({d("2026-10-01")}))
+    score = dataclasses.replace(score, key_results=(reads, score.key_results[1]))
+    spec = charts.objective_chart(score, AS_OF)
+    assert spec is not None
+    rows = spec["datasets"]["kr"]
+    assert rows[0] == {"date": "2026-10-01", "kr": "Sign 8 pilots", "progress": 0.5, "month": "Sep 2026"}
+    assert rows[0]["month"] == progress_date(d("2026-10-01"), reads)
+    assert "month" not in rows[1]  # a check-in's day stays a day
 
 
 def test_expected_pace_line_runs_from_zero_at_start_to_one_at_end() -> None:

@@ -37,6 +37,7 @@ from .formatting import (
     number,
     percent,
     point_date,
+    progress_month,
     score,
     shown_date,
     with_unit,
@@ -105,9 +106,12 @@ def _objective_layers(alt: Any) -> Any:
     ).encode(y=alt.value("height"), text="label:N")
     lines = alt.Chart(alt.NamedData(name="kr")).mark_line(
         strokeWidth=2, clip=True, aria=False).encode(y=y, color=colour)
+    # A point's date in its tooltip: the month it stands for (a KPI value written as a month), else its day
     points = alt.Chart(alt.NamedData(name="kr")).mark_point(
-        filled=True, size=45, opacity=1, clip=True).encode(
-        y=y, color=colour, tooltip=[alt.Tooltip(_DAY, title=_("Date"), format=formats["day"]),
+        filled=True, size=45, opacity=1, clip=True).transform_calculate(
+        when=f"isValid(datum.month) ? datum.month : utcFormat(toDate(datum.date), {json.dumps(formats['day'])})",
+    ).encode(
+        y=y, color=colour, tooltip=[alt.Tooltip("when:N", title=_("Date")),
                                     alt.Tooltip("kr:N", title=_("Key result")),
                                     alt.Tooltip("progress:Q", title=_("Progress"), format=formats["percent"])])
     # Points last, so they sit above the as-of rule and keep their tooltips.
@@ -330,7 +334,9 @@ def objective_chart(score: ScoredObjective, as_of: dt.date) -> dict | None:
     if cycle is None:
         return None
     titles = _unique(kr.title for kr in objective.key_results)
-    rows = [{"date": day.isoformat(), "kr": title, "progress": progress}
+    # A point that is a KPI value written as a month carries that month, for its tooltip (as the table)
+    rows = [{"date": day.isoformat(), "kr": title, "progress": progress,
+             **({"month": month} if (month := progress_month(day, kr_score)) else {})}
             for title, kr_score in zip(titles, score.key_results, strict=True)
             for day, progress in kr_score.progress]
     if not rows:

@@ -31,6 +31,8 @@ from ..model.content import Point
 if TYPE_CHECKING:
     from babel import Locale
 
+    from ..model.scoring import ScoredKR
+
 NONE = "—"
 SIGNIFICANT = 6  # digits kept of a measured value: 3.14159, 1,031.5, 0.00125
 STUCK_UNITS = ("%", "pp")  # written as the locale writes a percentage: 5% in English, 5 % in German
@@ -283,6 +285,14 @@ def point_date(point: Point, period: str = "start", table: bool = False) -> str:
     if point.month:
         return month(day)
     return table_date(day) if table else long_date(day)
+
+
+def progress_month(day: dt.date, score: ScoredKR) -> str | None:
+    """The month a key result's progress point stands for, when the point is a value of its KPI
+    written as a month ('Oct 2026' for 2026-11 with ``period: end``); None for a point of a day."""
+    if day in score.month_points and score.kpi is not None:
+        return point_date(Point(day, 0, month=True), score.kpi.period)
+    return None
 
 
 def days_ago(value: dt.date | None, as_of: dt.date) -> str:

@@ -66,9 +66,7 @@ def point_time_tag(point: Point, period: str = "start", table: bool = False) -> 
 def progress_date(day: dt.date, score: ScoredKR) -> str:
     """A date of a key result's progress, in a table: a point of its KPI written as a month reads as
     that month (as the KPI's page writes it), any other as a table date."""
-    if day in score.month_points and score.kpi is not None:
-        return formatting.point_date(Point(day, 0, month=True), score.kpi.period)
-    return formatting.table_date(day)
+    return formatting.progress_month(day, score) or formatting.table_date(day)
 
 
 class _ThemeLoader(FileSystemLoader):
