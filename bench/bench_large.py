@@ -154,6 +154,7 @@ HUGO_LIST = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 
 def hugo_site(site: Path, root: Path) -> Path:
     hugo = root / "hugo"
+    shutil.rmtree(hugo, ignore_errors=True)  # a kept folder from an earlier run (--keep)
     shutil.copytree(site / "content", hugo / "content", ignore=shutil.ignore_patterns("*.csv"))
     (hugo / "layouts" / "_default").mkdir(parents=True)
     (hugo / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
@@ -224,8 +225,10 @@ def best(repeat: int, func) -> float:
 
 
 def add_checkin(path: Path, n: int) -> None:
+    """A check-in as a user makes one: dated the as-of day, so it is the key result's latest and moves
+    its score (and the objective's, its team's and the cycle's)."""
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    checkins:\n", f"    checkins:\n      - {{date: 2026-11-{1 + n % 14:02d}, "
+    path.write_text(text.replace("    checkins:\n", f"    checkins:\n      - {{date: {AS_OF}, "
                                                     f"value: {40 + n}, note: bench edit {n}}}\n", 1), encoding="utf-8")
 
 
