@@ -7,7 +7,9 @@ Every command that cannot go on raises an ``OkrPagesError``; ``main`` catches it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import gc
 import os
 import sys
@@ -15,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__
 from .diagnostics import OkrPagesError, cap_per_file, format_diagnostics, printable
@@ -148,20 +151,72 @@ def run() -> None:
     would walk the whole model again and again, and once more at the end, for nothing. So it stays
     off for the process (``serve`` collects after each rebuild).
 
-    For the same reason the process ends without tearing its objects down one by one (0.2 s after
+    For the same reason the process ends without tearing its objects down one by one (0.1 s after
     a large build): the output is flushed, every file and connection is already closed, and the
-    operating system takes the memory back at once (not while another thread, as ``serve``'s, may
-    still be finishing its work: then Python waits for it as usual)."""
+    operating system takes the memory back at once; unless a thread Python would wait for is still
+    at work, then it ends as usual."""
     gc.disable()
-    code = main()
-    if threading.active_count() > 1:
-        sys.exit(code)
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # the reader went away (``okr-pages check | head``): what it missed is lost anyway
-        code = code or 1
+        code = main()
+    except BrokenPipeError:  # the reader of the output went away (``okr-pages check | head``)
+        code = 1
+        for stream in (sys.stdout, sys.stderr):
+            _silence(stream)
+    except OSError as exc:  # writing the output failed (a full disk); files a command writes say so themselves
+        if exc.errno not in _WRITE_ERRORS:
+            raise
+        code = 1
+        _cannot_write(exc)
+    code = _flush(code)
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.main_thread()):
+        sys.exit(code)
     os._exit(code)
+
+
+def _flush(code: int) -> int:
+    """Write out what is still buffered for stdout and stderr; the exit code to end with. A reader
+    that went away is no error of ours (what it missed, it did not want); any other failure to
+    write is said on stderr."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (``>&-``): nothing was written
+            continue
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            code = code or 1
+            _silence(stream)
+        except (OSError, ValueError) as exc:
+            code = code or 1
+            if stream is sys.stdout:
+                _cannot_write(exc)
+            else:
+                _silence(stream)
+    return code
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _cannot_write(exc: Exception) -> None:
+    """Say on stderr that the output could not be written, and write no more of it."""
+    _silence(sys.stdout)
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"okr-pages: error: cannot write the output: {reason}\n")
+            sys.stderr.flush()
+
+
+def _silence(stream: TextIO | None) -> None:
+    """Point a stream that cannot be written at /dev/null, so that nothing later (Python's own
+    flush as it ends) tries again and complains."""
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,10 +227,6 @@ def main(argv: list[str] | None = None) -> int:
     except OkrPagesError as exc:
         print(f"okr-pages: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
-    except BrokenPipeError:  # the reader of the output went away (``okr-pages check | head``)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # nothing more to say, and nothing to say it to
-        return 1
 
 
 def _as_of(args: argparse.Namespace) -> dt.date:

@@ -744,6 +744,30 @@ def test_a_reader_that_stops_reading_gets_no_traceback(site) -> None:
     assert proc.returncode == 1
 
 
+def _check_through_shell(root: Path, redirect: str) -> subprocess.CompletedProcess[str]:
+    """``okr-pages check --format json`` (a one-line report) with its stdout redirected by a shell."""
+    command = f"{sys.executable} -m generator check {root} --as-of 2026-11-15 --format json {redirect}"
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}  # buffered, as usual
+    return subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=60, cwd=REPO,
+                          env={**env, "PYTHONPATH": str(REPO)}, check=False)
+
+
+def test_a_short_report_to_a_reader_that_went_away_ends_quietly(site) -> None:
+    """The report is still buffered when the command ends: the pipe breaks as it is flushed."""
+    done = _check_through_shell(base_site(site), "| true")
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+
+
+def test_a_closed_stdout_is_no_crash_and_a_full_disk_is_said(site) -> None:
+    root = base_site(site)
+    closed = _check_through_shell(root, ">&-")  # nothing to write to: nothing is written
+    assert (closed.returncode, closed.stderr.count("Traceback")) == (0, 0), closed.stderr
+    if Path("/dev/full").exists():
+        full = _check_through_shell(root, "> /dev/full")
+        assert full.returncode == 1 and "Traceback" not in full.stderr, full.stderr
+        assert "okr-pages: error: cannot write the output: No space left on device" in full.stderr
+
+
 def test_the_background_record_writer_lets_go_of_the_commands_output(tmp_path: Path) -> None:
     """A cold build's record is written by a detached process after the command has ended: a script
     or CI log that reads the command's output through a pipe sees it end with the command."""
