@@ -229,10 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
 
 
-def _as_of(args: argparse.Namespace) -> dt.date:
-    """The run's reference date, after checking that the site folder exists."""
+def _as_of(args: argparse.Namespace, option: str = "") -> dt.date:
+    """The run's reference date, after checking that the site folder (given by ``option``, if it
+    is one) exists."""
     as_of = resolve_as_of(args.as_of)
-    _require_folder(args.site_dir)
+    _require_folder(args.site_dir, option)
     return as_of
 
 
@@ -370,8 +371,7 @@ def _refresh_progress(done: int, total: int) -> None:
 def _report(args: argparse.Namespace) -> int:
     from .authoring.report import report
 
-    as_of = resolve_as_of(args.as_of)
-    _require_folder(args.site_dir, "--site-dir")
+    as_of = _as_of(args, "--site-dir")
     made = report(args.site_dir, args.cycle, as_of, out=args.out, pdf=args.pdf, paper=args.paper)
     pages = f", {made.pages} page{'' if made.pages == 1 else 's'}" if made.pages is not None else ""
     print(f"wrote {made.path} ({made.cycle} review, {made.kind.upper()}, {made.size:,} bytes{pages}; as of {as_of})")
@@ -381,8 +381,7 @@ def _report(args: argparse.Namespace) -> int:
 def _rollover(args: argparse.Namespace) -> int:
     from .authoring.rollover import rollover
 
-    as_of = resolve_as_of(args.as_of)
-    _require_folder(args.site_dir, "--site-dir")
+    as_of = _as_of(args, "--site-dir")
     done = rollover(args.site_dir, args.source, args.target, as_of, team=args.team, every=args.every,
                     below=args.below, dry_run=args.dry_run)
     print(done.text())
