@@ -32,7 +32,7 @@ from ..site.formatting import ENGLISH, Language, gettext, speaking
 from ..site.jobs import chart_spec, review_context
 from ..site.markup import Rendered, render_body
 from ..site.templates import make_environment
-from ..site.themes import load_theme
+from ..site.themes import Theme, load_theme
 from ..site.translations import load_language
 
 PDF_EXTRA = "pip install 'okr-pages[pdf]'"
@@ -88,7 +88,7 @@ def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = Non
         raise ReportError(f"the site's catalogs have {len(problems)} error(s), e.g. {problems[0].text()} "
                           "(run okr-pages build to see them all; nothing was written)")
     with speaking(language):  # the site's language, as on the site's review page
-        html = report_html(checked, site_dir, cycle_id, language)
+        html = report_html(checked, theme, site_dir, cycle_id, language)
         label = f"{scored.site.config.title} · " + gettext("%(cycle)s review") % {"cycle": cycle.name}
     target = out or default_out(cycle_id, pdf)
     pages = None
@@ -105,11 +105,10 @@ def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = Non
     return Report(target, cycle_id, "pdf" if pdf else "html", len(data), pages)
 
 
-def report_html(checked: Checked, site_dir: Path, cycle_id: str, language: Language = ENGLISH) -> str:
-    """The review of one cycle as a self-contained HTML document, in ``language`` (the language
-    the caller speaks: ``formatting.speaking``)."""
+def report_html(checked: Checked, theme: Theme, site_dir: Path, cycle_id: str, language: Language = ENGLISH) -> str:
+    """The review of one cycle as a self-contained HTML document with ``theme``'s templates, in
+    ``language`` (the language the caller speaks: ``formatting.speaking``)."""
     scored = checked.scored
-    theme = load_theme(site_dir)
     env = make_environment(theme, language)
     review = review_cycle(scored, cycle_id)
     drawn = _svg_charts(scored, [f"grades:{cycle_id}", f"teams:{cycle_id}"])
