@@ -139,6 +139,14 @@ def check_site(site_dir: Path, as_of: dt.date, overrides: dict[str, str] | None 
     return Checked(loaded, scored, diagnostics)
 
 
+def refuse_errors(checked: Checked, error: type[OkrPagesError], advice: str) -> None:
+    """For a command that writes nothing from a broken site: raise ``error`` with how many errors
+    the site has, the first of them, and ``advice`` (what to do)."""
+    if checked.diagnostics.errors:
+        first = checked.diagnostics.sorted()[0]
+        raise error(f"the site has {len(checked.diagnostics.errors)} error(s), e.g. {first.text()} ({advice})")
+
+
 def build_site(site_dir: Path, out_dir: Path, as_of: dt.date, *, overrides: dict[str, str] | None = None,
                strict: bool = False, clean: bool = False, state: BuildState | None = None,
                progress: Progress | None = None, jobs: int | None = None, background_save: bool = False,

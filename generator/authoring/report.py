@@ -26,7 +26,7 @@ from ..model.content import Objective
 from ..model.review import review_cycle
 from ..model.scoring import ScoredSite
 from ..output import write_file
-from ..pipeline import Checked, check_site
+from ..pipeline import Checked, check_site, refuse_errors
 from ..site import charts, vega
 from ..site.formatting import ENGLISH, Language, gettext, speaking
 from ..site.jobs import chart_spec, review_context
@@ -68,11 +68,7 @@ def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = Non
     """Write the review of ``cycle_id`` as one HTML file (or a PDF); raises ReportError when refused."""
     weasyprint = load_weasyprint() if pdf else None  # before any work: say at once what is missing
     checked = check_site(site_dir, as_of)
-    if checked.diagnostics.errors:
-        first = checked.diagnostics.sorted()[0]
-        errors = len(checked.diagnostics.errors)
-        raise ReportError(f"the site has {errors} error(s), e.g. {first.text()} "
-                          "(run okr-pages check and fix them; nothing was written)")
+    refuse_errors(checked, ReportError, "run okr-pages check and fix them; nothing was written")
     scored = checked.scored
     cycle = scored.cycles.get(cycle_id)
     if cycle is None:

@@ -35,7 +35,7 @@ from pathlib import Path
 from ..diagnostics import OkrPagesError, did_you_mean
 from ..model.content import KeyResult, Objective
 from ..model.scoring import BOUNDARY_DIGITS, ScoredKR, ScoredObjective, ScoredSite
-from ..pipeline import Checked, check_site
+from ..pipeline import Checked, check_site, refuse_errors
 from ..reading.config import implicit_cycle
 from ..reading.documents import KIND_ROOTS, load_document
 from ..reading.items import default_id, read_item
@@ -112,10 +112,7 @@ def rollover(site_dir: Path, source: str, target: str, as_of: dt.date, team: str
              every: bool = False, below: float | None = None, dry_run: bool = False) -> Rollover:
     """Carry FROM's unfinished objectives into TO; raises RolloverError (writing nothing) when refused."""
     checked = check_site(site_dir, as_of)
-    if checked.diagnostics.errors:
-        first = checked.diagnostics.sorted()[0]
-        raise RolloverError(f"the site has {len(checked.diagnostics.errors)} error(s), e.g. {first.text()} "
-                            "(run okr-pages check and fix them first; nothing was written)")
+    refuse_errors(checked, RolloverError, "run okr-pages check and fix them first; nothing was written")
     scored = checked.scored
     _check_cycles(scored, source, target)
     if team is not None and team not in scored.teams:
