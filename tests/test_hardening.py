@@ -376,7 +376,9 @@ WEIRD = "content/okrs/2026-Q4/a#b%c?d e.md"
 
 
 def test_names_with_hash_percent_and_question_mark_are_linked_encoded(site) -> None:
-    root = base_site(site, {WEIRD: GOOD_OKR, "content/guide/100%?.md": "# Full\n\n[back](../okrs/2026-Q4/a%23b%25c%3Fd%20e.md)\n"})
+    # its last key result reads a KPI: the KPI's readers are referred to as objective-id#kr-id
+    weird_okr = GOOD_OKR.replace("---\nBody.", "  - title: Keep churn low\n    kpi: churn\n    target: 5\n---\nBody.")
+    root = base_site(site, {WEIRD: weird_okr, "content/guide/100%?.md": "# Full\n\n[back](../okrs/2026-Q4/a%23b%25c%3Fd%20e.md)\n"})
     code, _, err = run("check", root, *AS_OF)
     assert code == 0, err
     code, _, err = run("build", root, *AS_OF)
@@ -390,6 +392,8 @@ def test_names_with_hash_percent_and_question_mark_are_linked_encoded(site) -> N
     assert 'href="../../guide/100%25%3F/"' in guide
     api = json.loads((out / "api/okrs.json").read_text(encoding="utf-8"))
     assert "okrs/2026-Q4/a%23b%25c%3Fd%20e/" in [o["url"] for o in api["objectives"]]
+    kpi_page = (out / "kpis/churn/index.html").read_text(encoding="utf-8")
+    assert 'href="../../okrs/2026-Q4/a%23b%25c%3Fd%20e/#kr-keep-churn-low"' in kpi_page  # the key result reading it
     added = run_cli("checkin", "2026-Q4/a#b%c?d e#sign-customers", "12", "--date", "2026-11-02", "--site-dir", root)
     assert added.returncode == 0, added.stderr
     assert "- {date: 2026-11-02, value: 12}" in (root / WEIRD).read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ import yaml
 
 from ..buildrecord import CACHE_DIR, cache_folder
 from ..diagnostics import OkrPagesError, did_you_mean
-from ..model.content import KPI, KeyResult, Number, Objective, Site
+from ..model.content import KPI, KeyResult, Number, Objective, Site, kr_ref, split_kr_ref
 from ..reading.documents import parse_front
 from ..reading.fields import Source, read_value
 from ..reading.fieldtypes import parse_date_text, parse_number_text
@@ -128,7 +128,7 @@ def _try_lock(handle: int) -> bool:
 def _checkin(site_dir: Path, target: str, request: _Request, today: dt.date) -> Added:
     site = load_site(site_dir).site
     if "#" in target and target not in site.kpis:  # a KPI's file name may hold a '#' too
-        objective_id, _, kr_id = target.rpartition("#")  # a KR id has no "#"; a file name may
+        objective_id, kr_id = split_kr_ref(target)
         objective, kr = _find_key_result(site, objective_id, kr_id)
         return _add_to_key_result(site_dir, site, objective, kr, request, today)
     kpi = _find_kpi(site, target)
@@ -205,7 +205,7 @@ def _find_kpi(site: Site, kpi_id: str) -> KPI:
 
 def _add_to_key_result(site_dir: Path, site: Site, objective: Objective, kr: KeyResult, request: _Request,
                        today: dt.date) -> Added:
-    target = f"{objective.id}#{kr.id}"
+    target = kr_ref(objective.id, kr.id)
     if kr.type != "numeric":
         how = "its milestones' done:" if kr.type == "milestone" else "its done: true/false"
         raise CheckinError(f"key result '{target}' is not measured by a number; edit {how} "

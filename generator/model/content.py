@@ -154,6 +154,18 @@ class Objective(_Written):
         return f"okrs/{self.id}/"
 
 
+def kr_ref(objective_id: str, kr_id: str) -> str:
+    """A key result's reference, ``objective-id#kr-id``, as ``checkin`` takes it and the API writes it."""
+    return f"{objective_id}#{kr_id}"
+
+
+def split_kr_ref(ref: str) -> tuple[str, str]:
+    """``(objective id, key result id)`` of a reference: split at its last '#', since a key result's
+    id never holds one and an objective's id (its file name) may."""
+    objective_id, _, kr_id = ref.rpartition("#")
+    return objective_id, kr_id
+
+
 @dataclass(frozen=True)
 class Point:
     date: dt.date

@@ -26,6 +26,7 @@ from .content import (
     Point,
     Site,
     Team,
+    kr_ref,
 )
 from .people import Person, ScoredPerson, group_people, maybe_person
 
@@ -504,7 +505,7 @@ def score_kpis(site: Site, as_of: dt.date, now: str | None,
     for objective in site.objectives.values():
         for kr in objective.key_results:
             if kr.kpi:
-                readers.setdefault(kr.kpi, []).append(f"{objective.id}#{kr.id}")
+                readers.setdefault(kr.kpi, []).append(kr_ref(objective.id, kr.id))
                 if objective.cycle == now:
                     read_now.add(kr.kpi)
     kpis = {}

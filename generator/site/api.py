@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from ..model.changes import Changes
-from ..model.content import CheckIn, Point
+from ..model.content import CheckIn, Point, kr_ref
 from ..model.people import Person, ScoredPerson
 from ..model.review import ReviewCounts, review_counts
 from ..model.scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
@@ -116,8 +116,8 @@ def person_json(who: ScoredPerson) -> dict[str, Any]:
         "names": list(who.names),
         "url": who.url,
         "objectives": [o.id for o in who.objectives],
-        "key_results": [f"{o.id}#{kr.kr.id}" for o, kr in who.key_results],
-        "overdue": [f"{o.id}#{kr.kr.id}" for o, kr in who.overdue],
+        "key_results": [kr_ref(o.id, kr.kr.id) for o, kr in who.key_results],
+        "overdue": [kr_ref(o.id, kr.kr.id) for o, kr in who.overdue],
         "past_objectives": [o.id for o in who.past],
         "kpis": [k.id for k in who.kpis],
         "teams": [t.id for t in who.teams],

@@ -13,7 +13,7 @@ import shlex
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from ..model.content import Config, KeyResult, Objective
+from ..model.content import Config, KeyResult, Objective, kr_ref
 
 _EDIT = re.compile(r"^(-/)?(edit|blob)/")  # GitHub edit/main/, GitLab -/edit/main/ (and blob/ views)
 
@@ -80,5 +80,5 @@ def checkin_command(objective: Objective, kr: KeyResult) -> str | None:
     takes the KPI's id; milestones and yes/no KRs take no value (None)."""
     if kr.type != "numeric":
         return None
-    target = kr.kpi if kr.kpi else f"{objective.id}#{kr.id}"
+    target = kr.kpi if kr.kpi else kr_ref(objective.id, kr.id)
     return f"okr-pages checkin {shlex.quote(target)} VALUE"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ..model.content import KPI, Objective, Page
+from ..model.content import KPI, Objective, Page, split_kr_ref
 from ..model.scoring import ScoredSite
 from .jobs import (
     CHANGES,
@@ -92,7 +92,7 @@ def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
     fp[TEAMS] = digest("teams", *(f"{team!r}@{scored.teams[tid].depth}" for tid, team in site.teams.items()),
                        *scored.teams)
     for kid, status in scored.kpis.items():
-        readers = [f"{ref}@{site.objectives[ref.partition('#')[0]].cycle}" for ref in status.read_by]
+        readers = [f"{ref}@{site.objectives[split_kr_ref(ref)[0]].cycle}" for ref in status.read_by]
         fp[k_key(kid)] = digest("k", kid, status.kpi.source, kpi_sources[kid], as_of, team_of(status.kpi.team), now,
                                 markdown,
                                 links(status.kpi), *readers)

@@ -19,7 +19,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..model.changes import Changes, changes_since
-from ..model.content import KPI, Objective, Page
+from ..model.content import KPI, Objective, Page, split_kr_ref
 from ..model.people import ScoredPerson
 from ..model.review import CycleReview, ObjectiveReview, TeamReview, review_counts, review_cycle
 from ..model.scoring import (
@@ -280,7 +280,7 @@ def kpi_jobs(view: SiteView) -> Iterator[Job]:
     for status in scored.kpis.values():
         readers: list[tuple[ScoredObjective, ScoredKR]] = []
         for ref in status.read_by:
-            objective_id, _, kr_id = ref.rpartition("#")  # a KR id has no "#"; an objective id may
+            objective_id, kr_id = split_kr_ref(ref)
             reader = scored.objectives[objective_id]
             readers.extend((reader, kr) for kr in reader.key_results if kr.kr.id == kr_id)
         inputs = (FRAME, REPO, k_key(status.id), *dict.fromkeys(o_key(o.id) for o, _ in readers))
