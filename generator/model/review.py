@@ -21,7 +21,6 @@ from .scoring import (
     ScoredObjective,
     ScoredSite,
     ScoredTeam,
-    TeamCycle,
     health,
     points_until,
     trend,
@@ -160,7 +159,7 @@ def review_cycle(scored: ScoredSite, cycle_id: str) -> CycleReview:
     teams: list[TeamReview] = []
     placed: set[str] = set()
     for team in scored.teams.values():  # tree order
-        entry = _history_entry(team, cycle_id)
+        entry = team.in_cycle(cycle_id)
         if entry is None:
             continue
         placed.update(s.id for s in entry.objectives)
@@ -180,10 +179,6 @@ def review_cycle(scored: ScoredSite, cycle_id: str) -> CycleReview:
 def _objective_review(scored: ScoredSite, score: ScoredObjective) -> ObjectiveReview:
     where, too_safe = verdict(score)
     return ObjectiveReview(score, where, too_safe, scored.next_of.get(score.id), scored.previous_of.get(score.id))
-
-
-def _history_entry(team: ScoredTeam, cycle_id: str) -> TeamCycle | None:
-    return next((entry for entry in team.history if entry.cycle.id == cycle_id), None)
 
 
 def kpi_at(status: ScoredKPI, day: dt.date) -> tuple[Point | None, str]:

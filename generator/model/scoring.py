@@ -195,6 +195,10 @@ class ScoredTeam:
     def url(self) -> str:
         return f"teams/{self.team.id}/"
 
+    def in_cycle(self, cycle_id: str) -> TeamCycle | None:
+        """Its score in one cycle, if it has objectives there."""
+        return next((entry for entry in self.history if entry.cycle.id == cycle_id), None)
+
 
 @dataclass(frozen=True)
 class ScoredSite:

@@ -44,6 +44,7 @@ from .formatting import (
     words,
 )
 from .formatting import gettext as _
+from .markup import attribute
 from .vega import cache_dir
 
 # Mid-luminance colours: each has at least 3:1 contrast on white and on a near-black (#121212) page.
@@ -528,7 +529,7 @@ def sparkline(status: ScoredKPI) -> str | None:
         return SPARK_PAD + inner_h * (high - value) / (high - low)
 
     parts = [(f'<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" width="100%" '
-             f'role="img" aria-label="{_attribute(_sparkline_description(status))}" focusable="false">')]
+             f'role="img" aria-label="{attribute(_sparkline_description(status))}" focusable="false">')]
     if healthy_from is not None:
         edge = y(float(healthy_from))
         top, bottom = (0.0, edge) if kpi.direction == "up" else (edge, float(SPARK_HEIGHT))
@@ -557,10 +558,6 @@ def _n(value: float) -> str:
     """A coordinate to one decimal, without a trailing '.0'."""
     text = f"{value:.1f}"
     return text.removesuffix(".0")
-
-
-def _attribute(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _sparkline_description(status: ScoredKPI) -> str:
@@ -620,9 +617,9 @@ def _cycle_note(cycle: ScoredCycle, reviewed: bool, as_of: dt.date) -> str:
     return _("includes reviewed scores") if reviewed else ""
 
 
-def history_chart(cycles: list[ScoredCycle], teams: list[ScoredTeam], overall: bool, as_of: dt.date) -> dict | None:
-    """Vega-Lite spec of cycle scores over time: each team's own objectives, and all objectives
-    (``overall``) as a dashed grey reference, cycles in start order; None when nothing has a score."""
+def history_chart(cycles: list[ScoredCycle], teams: list[ScoredTeam], as_of: dt.date) -> dict | None:
+    """Vega-Lite spec of cycle scores over time: each team's own objectives, and all objectives as a
+    dashed grey reference, cycles in start order; None when nothing has a score."""
     everything = _(ALL_OBJECTIVES)
     drawn = [team for team in teams if team.history]
     labels = _unique([everything, *(team.name for team in drawn)])[1:]  # no team takes the reference's name
@@ -631,7 +628,7 @@ def history_chart(cycles: list[ScoredCycle], teams: list[ScoredTeam], overall: b
          "note": _cycle_note(entry.cycle, entry.reviewed, as_of)}
         for label, team in zip(labels, drawn, strict=True) for entry in team.history]
     names = list(labels)
-    if overall and any(cycle.score is not None for cycle in cycles):
+    if any(cycle.score is not None for cycle in cycles):
         rows += [{"series": everything, "cycle": cycle.name, "score": cycle.score,
                   "note": _cycle_note(cycle, cycle.reviewed, as_of)} for cycle in cycles if cycle.score is not None]
         names.append(everything)  # last, so it is drawn over the teams' lines
@@ -665,11 +662,10 @@ def team_scores_chart(cycle: ScoredCycle, teams: list[ScoredTeam]) -> dict | Non
                      "label": _bar_label(cycle.score, cycle.reviewed),
                      "note": reviewed_note if cycle.reviewed else ""})
     for team in teams:
-        for entry in team.history:
-            if entry.cycle.id == cycle.id:
-                rows.append({"team": team.name, "score": entry.score, "grade": entry.grade,
-                             "label": _bar_label(entry.score, entry.reviewed),
-                             "note": reviewed_note if entry.reviewed else ""})
+        if (entry := team.in_cycle(cycle.id)) is not None:
+            rows.append({"team": team.name, "score": entry.score, "grade": entry.grade,
+                         "label": _bar_label(entry.score, entry.reviewed),
+                         "note": reviewed_note if entry.reviewed else ""})
     if not rows:
         return None
     for row, name in zip(rows, _unique(row["team"] for row in rows), strict=True):

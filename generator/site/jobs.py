@@ -195,7 +195,7 @@ def chart_spec(scored: ScoredSite, key: str) -> dict | None:
         return charts.objective_chart(scored.objectives[item], scored.as_of)
     if kind == "history":
         teams = [scored.teams[item]] if item else history_teams(scored)
-        return charts.history_chart(list(scored.cycles.values()), teams, True, scored.as_of)
+        return charts.history_chart(list(scored.cycles.values()), teams, scored.as_of)
     if kind == "teams":
         return charts.team_scores_chart(scored.cycles[item], list(scored.teams.values()))
     if kind == "grades":

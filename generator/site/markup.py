@@ -31,15 +31,16 @@ def render_body(body: Body, page_url: str, paths: dict[str, str]) -> Rendered:
         link = body.links[int(match[1])]
         site_path = paths.get(link.target)
         if site_path is None:
-            return _attribute(link.href)
+            return attribute(link.href)
         if site_path.startswith(("#", "data:")):  # a place in this document, or an inlined image (the report)
-            return _attribute(site_path)
-        return _attribute(relative_url(page_url, site_path) + (f"#{link.fragment}" if link.fragment else ""))
+            return attribute(site_path)
+        return attribute(relative_url(page_url, site_path) + (f"#{link.fragment}" if link.fragment else ""))
 
     return Rendered(_SLOT.sub(fill, body.html), body.toc)
 
 
-def _attribute(text: str) -> str:
+def attribute(text: str) -> str:
+    """Text as it goes into a double-quoted HTML attribute."""
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..diagnostics import OkrPagesError
 from ..output import write_file
+from .markup import attribute
 
 BUNDLE_FORMAT = 1  # bump when the wrapper changes, so stale cached bundles are rebuilt
 # The width "container" charts are drawn at as SVG; the SVG then scales to its column (width 100%).
@@ -158,7 +159,6 @@ def _finish_svg(svg: str, prefix: str, description: str) -> str:
     # Fill the column: the width follows the page, the height the viewBox's proportions.
     root = re.sub(r'\s(role|aria-label|aria-roledescription|width|height)="[^"]*"', "", svg[start:end])
     root += ' width="100%"'
-    label = (description.replace("&", "&amp;").replace('"', "&quot;")
-             .replace("<", "&lt;").replace(">", "&gt;"))
+    label = attribute(description)
     root += f' role="img" aria-label="{label}"' if label else ' role="img"'
     return svg[:start] + root + svg[end:]
