@@ -33,7 +33,7 @@ from ..model.scoring import (
 from . import api, charts, feed, previews, search
 from .editing import SourceLinks, checkin_command, source_links
 from .formatting import ENGLISH, N_, Language, gettext, plural_samples
-from .markup import Rendered, relative_url, render_body, url_path
+from .markup import Rendered, relative_url, render_body
 
 FRAME = "frame"  # what every HTML page shows: site title, navigation, the as-of date, chart mode, language
 LANGUAGE = "language"  # the site's language and its catalogs: every word, number and date of a page
@@ -537,14 +537,12 @@ def page_jobs(view: SiteView) -> Iterator[Job]:
 def frame_context(view: SiteView, job: Job) -> dict[str, Any]:
     """What base.html reads: the site, the navigation, links relative to this page."""
     url = job.url
-    if job.base is not None:  # the page's <base href> is the site root (404.html)
-        def link(target: str) -> str:
-            return url_path(target) or "./"
-        root = ""
-    else:
-        def link(target: str) -> str:
-            return relative_url(url, target)
-        root = "../" * url.count("/") or "./"
+    based = job.base is not None  # the page's <base href> is the site root (404.html): links start there
+    page = "" if based else url
+
+    def link(target: str) -> str:
+        return relative_url(page, target)
+    root = "" if based else ("../" * url.count("/") or "./")
     return {"config": view.config, "lang": view.language.code, "as_of": view.scored.as_of, "nav": view.nav(),
             "url": url, "root": root,
             "link": link, "description": view.config.title, "og_type": "website" if url == "" else "article"}
