@@ -61,8 +61,9 @@ class Carried:
     key_results: int
     left_out: tuple[str, ...]  # titles of key results already reached
     alignment: str  # how aligns_to was carried, in words ("" when there is none)
-    old_lines: list[str] = field(default_factory=list, repr=False)  # the old file with next: added
-    next_line: int = 0  # where next: is in the old file (1-based)
+    old_file: TextFile = field(repr=False)  # the old file as read
+    old_lines: list[str] = field(repr=False)  # its lines with next: added
+    next_line: int  # where next: is in the old file (1-based)
 
 
 @dataclass(frozen=True)
@@ -155,11 +156,12 @@ def rollover(site_dir: Path, source: str, target: str, as_of: dt.date, team: str
                               _body(score.objective, rel, content_dir), outside)
         _verify_new(text, rel, content_dir, new_id, target, score.id, problems)
         try:
-            old_lines, line = _next_edit(site_dir, score.objective, new_id, content_dir)
+            old_file, old_lines, line = _next_edit(site_dir, score.objective, new_id, content_dir)
         except (EditError, OSError, UnicodeDecodeError) as exc:
             problems.append(f"{score.objective.source}: cannot add next: ({exc})")
             continue
-        done.carried.append(Carried(score, new_id, rel, text, len(blocks), left_out, alignment, old_lines, line))
+        done.carried.append(Carried(score, new_id, rel, text, len(blocks), left_out, alignment, old_file, old_lines,
+                                    line))
     if problems:
         raise RolloverError("; ".join(problems) + " (nothing was written: rename or remove what is in the way, "
                             "or leave those objectives out with --team)")
@@ -357,9 +359,10 @@ def _verify_new(text: str, rel: str, content_dir: str, new_id: str, target: str,
         problems.append(f"{rel}: cannot be written readably ({shown})")
 
 
-def _next_edit(site_dir: Path, objective: Objective, new_id: str, content_dir: str) -> tuple[list[str], int]:
-    """The old file's lines with ``next: NEW-ID`` written in, checked by reading it back: one line
-    more (or one empty ``next:`` filled), and nothing else read differently."""
+def _next_edit(site_dir: Path, objective: Objective, new_id: str,
+               content_dir: str) -> tuple[TextFile, list[str], int]:
+    """The old file, and its lines with ``next: NEW-ID`` written in, checked by reading them back:
+    one line more (or one empty ``next:`` filled), and nothing else read differently."""
     file = TextFile.read(site_dir / objective.source)
     front, offset = front_of(file, objective.source)
     lines, line = set_entry(file.lines, front, offset, "next", new_id)
@@ -373,7 +376,7 @@ def _next_edit(site_dir: Path, objective: Objective, new_id: str, content_dir: s
         raise EditError("the edited file does not read back with the new next:")
     if dataclasses.replace(after, next=objective.next, body_line=objective.body_line) != objective:
         raise EditError("the edit would change more than next:")
-    return lines, line
+    return file, lines, line
 
 
 def _write(site_dir: Path, carried: list[Carried]) -> None:
@@ -394,7 +397,7 @@ def _write(site_dir: Path, carried: list[Carried]) -> None:
                             "(nothing was kept)") from exc
     for item in carried:
         try:
-            TextFile.read(site_dir / item.old.objective.source).write(item.old_lines)
+            item.old_file.write(item.old_lines)
         except (OSError, OkrPagesError) as exc:
             raise RolloverError(f"wrote the new files, but cannot add next: to {item.old.objective.source} "
                                 f"({exc}): add 'next: {item.new_id}' to it by hand") from exc
