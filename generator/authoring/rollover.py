@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..diagnostics import OkrPagesError, did_you_mean
 from ..model.content import KeyResult, Objective
+from ..model.review import verdict
 from ..model.scoring import BOUNDARY_DIGITS, ScoredKR, ScoredObjective, ScoredSite
 from ..pipeline import Checked, check_site, refuse_errors
 from ..reading.config import implicit_cycle
@@ -201,7 +202,7 @@ def _reason_to_skip(scored: ScoredSite, score: ScoredObjective, every: bool, bel
     if below is not None and value < below:
         return None
     if score.objective.commitment == "committed":
-        return None if value < 1.0 else f"completed ({shown})"
+        return None if verdict(score)[0] == "missed" else f"completed ({shown})"
     if below is not None:
         return f"ended at {shown}, not below {below:g}"
     return f"aspirational, ended at {shown} (carry it with --below SCORE or --all)"
