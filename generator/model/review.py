@@ -23,8 +23,8 @@ from .scoring import (
     ScoredTeam,
     health,
     points_until,
+    signal,
     trend,
-    worsening_steps,
 )
 
 SWEET_SPOT = (0.6, 0.7)  # where an aspirational objective should land (SPEC §1)
@@ -170,8 +170,8 @@ def review_cycle(scored: ScoredSite, cycle_id: str) -> CycleReview:
         teams.append(TeamReview(None, None, None, False, rest))
     read = {kr.kpi for score in cycle.objectives for kr in score.objective.key_results if kr.kpi}
     kpis = tuple(kpi_movement(status, cycle.cycle, end) for status in scored.kpis.values())
-    signals = tuple(signal for status in scored.kpis.values() if status.id not in read
-                    if (signal := cycle_signal(status, cycle.cycle.start, end)) is not None)
+    signals = tuple(raised for status in scored.kpis.values() if status.id not in read
+                    if (raised := cycle_signal(status, cycle.cycle.start, end)) is not None)
     return CycleReview(cycle, scored.as_of, end, review_counts(cycle), tuple(teams), tuple(rows.values()), kpis,
                        signals)
 
@@ -191,7 +191,9 @@ def kpi_at(status: ScoredKPI, day: dt.date) -> tuple[Point | None, str]:
 def kpi_movement(status: ScoredKPI, cycle: Cycle, end: dt.date) -> KPIMovement:
     """Value and health on the cycle's first day and on ``end``, and which way it moved."""
     start, start_health = kpi_at(status, cycle.start)
-    last, end_health = kpi_at(status, end)
+    series = points_until(status.kpi.series, end)
+    last = series[-1] if series else None
+    end_health = health(status.kpi, last)
     change = None if start is None or last is None else last.value - start.value
     if change is None:
         movement = "unknown"
@@ -200,16 +202,13 @@ def kpi_movement(status: ScoredKPI, cycle: Cycle, end: dt.date) -> KPIMovement:
     else:
         movement = "improved" if (change > 0) == (status.kpi.direction == "up") else "worsened"
     return KPIMovement(status, start, last, start_health, end_health, change, movement,
-                       trend(points_until(status.kpi.series, end), status.kpi.direction))
+                       trend(series, status.kpi.direction))
 
 
 def _signal_reason(status: ScoredKPI, series: tuple[Point, ...], index: int) -> str | None:
-    """Why the KPI was a signal as of its point ``index`` (unhealthy, or three steps the wrong way)."""
-    if health(status.kpi, series[index]) == "unhealthy":
-        return "unhealthy"
-    if worsening_steps(series[max(0, index - 3):index + 1], status.kpi.direction):
-        return "worsening"
-    return None
+    """Why the KPI was a signal as of its point ``index``: the point and the three moves before it
+    are all that ``signal`` reads."""
+    return signal(status.kpi, series[max(0, index - 3):index + 1])
 
 
 def cycle_signal(status: ScoredKPI, start: dt.date, end: dt.date) -> CycleSignal | None:

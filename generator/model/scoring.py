@@ -459,6 +459,16 @@ def worsening_steps(series: tuple[Point, ...], direction: str, steps: int = 3) -
     return all(m < 0 for m in moves) if direction == "up" else all(m > 0 for m in moves)
 
 
+def signal(kpi: KPI, series: tuple[Point, ...]) -> str | None:
+    """Why a KPI whose points are ``series`` is a signal: its latest point is unhealthy, or its last
+    three moves all go the wrong way; None when it is not one."""
+    if health(kpi, series[-1] if series else None) == "unhealthy":
+        return "unhealthy"
+    if worsening_steps(series, kpi.direction):
+        return "worsening"
+    return None
+
+
 def current_cycle(cycles: dict[str, Cycle], as_of: dt.date) -> str | None:
     """The cycle containing as_of; else the latest one that started before it."""
     containing = [c for c in cycles.values() if c.start <= as_of <= c.end]
@@ -523,12 +533,7 @@ def score_kpis(site: Site, as_of: dt.date, now: str | None,
             latest = series[-1] if series else None
             state = health(kpi, latest)
             direction = trend(series, kpi.direction)
-        reason = None
-        if kid not in read_now:
-            if state == "unhealthy":
-                reason = "unhealthy"
-            elif worsening_steps(series, kpi.direction):
-                reason = "worsening"
+        reason = signal(kpi, series) if kid not in read_now else None
         kpis[kid] = ScoredKPI(kpi, series, latest, state, direction, stale(latest, kpi.cadence, as_of),
                               tuple(readers.get(kid, ())), reason is not None, reason,
                               site.teams.get(kpi.team) if kpi.team else None, maybe_person(kpi.owner))
