@@ -13,11 +13,13 @@ import dataclasses
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 from .content import (
     KPI,
     Bands,
     CheckIn,
+    Config,
     Cycle,
     KeyResult,
     Number,
@@ -375,22 +377,27 @@ def score_objective(objective: Objective, site: Site, as_of: dt.date) -> ScoredO
     weights = [kr.weight for kr in objective.key_results]
     score = weighted_mean([(s.score, w) for s, w in zip(krs, weights)]) or 0.0
     confidence = weighted_mean([(s.confidence, w) for s, w in zip(krs, weights) if s.confidence is not None])
-    final, graded = reviewed_score(objective, cycle, score, as_of)
     return ScoredObjective(
         objective=objective,
         score=score,
-        grade=grade(graded, bands),
-        expected=expected_progress(cycle, as_of) if cycle else 0.0,
-        pace=pace(graded, cycle, objective.commitment == "committed", as_of, site.config.pace),
         confidence=confidence,
         key_results=krs,
         cycle=cycle,
         team=site.teams.get(objective.team) if objective.team else None,
-        final_score=final,
         owner=owner,
         checkin_every=every,
-        overdue=tuple(kr for kr in krs if kr.overdue),
+        **_on_the_day(objective, cycle, score, krs, site.config, as_of),
     )
+
+
+def _on_the_day(objective: Objective, cycle: Cycle | None, score: float, krs: tuple[ScoredKR, ...],
+                config: Config, as_of: dt.date) -> dict[str, Any]:
+    """An objective's figures that follow the date alone, its key results' figures given: grade,
+    expected progress, pace, the reviewed final score once it counts, and the overdue key results."""
+    final, graded = reviewed_score(objective, cycle, score, as_of)
+    return {"grade": grade(graded, config.bands), "expected": expected_progress(cycle, as_of) if cycle else 0.0,
+            "pace": pace(graded, cycle, objective.commitment == "committed", as_of, config.pace),
+            "final_score": final, "overdue": tuple(kr for kr in krs if kr.overdue)}
 
 
 def health(kpi: KPI, latest: Point | None) -> str:
@@ -551,11 +558,8 @@ def _moved_in_time(scored: ScoredObjective, site: Site, as_of: dt.date) -> Score
     cycle, every = scored.cycle, scored.checkin_every
     krs = tuple(kr if kr.overdue == (late := is_overdue(kr.kr, kr.score, kr.last_update, cycle, as_of, every))
                 else dataclasses.replace(kr, overdue=late) for kr in scored.key_results)
-    final, graded = reviewed_score(scored.objective, cycle, scored.score, as_of)
-    return dataclasses.replace(
-        scored, grade=grade(graded, site.config.bands), expected=expected_progress(cycle, as_of) if cycle else 0.0,
-        pace=pace(graded, cycle, scored.objective.commitment == "committed", as_of, site.config.pace),
-        key_results=krs, final_score=final, overdue=tuple(kr for kr in krs if kr.overdue))
+    return dataclasses.replace(scored, key_results=krs,
+                               **_on_the_day(scored.objective, cycle, scored.score, krs, site.config, as_of))
 
 
 def score_site(site: Site, as_of: dt.date, people: bool = True, reuse: ScoredSite | None = None) -> ScoredSite:
