@@ -58,7 +58,7 @@ def extract() -> Catalog:
     return catalog
 
 
-def render(catalog: Catalog, template: bool = False) -> bytes:
+def render(catalog: Catalog) -> bytes:
     """A catalog as .po text: sorted by string, file names without line numbers (edits elsewhere in a
     file do not touch the catalogs)."""
     out = io.BytesIO()

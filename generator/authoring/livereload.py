@@ -121,9 +121,10 @@ def make_handler(live: LiveSite) -> type[SimpleHTTPRequestHandler]:
             request_path = self.path.split("?", 1)[0].split("#", 1)[0]
             if os.path.isdir(path) and request_path.endswith("/"):
                 path = os.path.join(path, "index.html")
-            if os.path.isfile(path):  # a file a browser has (open): the next save writes it first
+            is_file = os.path.isfile(path)
+            if is_file:  # a file a browser has (open): the next save writes it first
                 live.visited.add(os.path.relpath(path, live.out_dir).replace(os.sep, "/"))
-            if path.endswith((".html", ".htm")) and os.path.isfile(path):
+            if is_file and path.endswith((".html", ".htm")):
                 try:
                     page = Path(path).read_bytes()
                 except OSError:
