@@ -291,6 +291,20 @@ def test_unknown_key_far_from_any_lists_known_keys(site):
         "aligns_to, commitment, key_results, final_score, retrospective, next, previous, checkin_every)")], 0)
 
 
+def test_a_cycle_written_with_errors_is_reported_once_in_the_config(site):
+    """Content naming a cycle whose config entry is broken is not told the cycle is unknown."""
+    config = ("cycles:\n  - {id: sprint-1, start: 2026-10-01}\n"
+              "  - {id: sprint-2, start: 2026-10-10, end: 2026-10-01}\n")
+    sprint_2 = "content/okrs/sprint-2/y.md"
+    root = site({OKR: objective(head="title: Win\ncycle: sprint-1\nteam: sales\nowner: Dana\n"),
+                 sprint_2: objective(head="title: Grow\ncycle: sprint-2\nteam: sales\nowner: Dana\n")},
+                config=config)
+    expect(root, [
+        "okr-pages.yaml:2:5: error: cycles[0]: missing required field 'end' (add 'end:' — last day)",
+        "okr-pages.yaml:3:44: error: cycles[1].end: cycle ends (2026-10-01) before it starts (2026-10-10) "
+        "(swap or correct the dates)"])
+
+
 def test_unknown_cycle_with_did_you_mean(site):
     # line 3 "cycle: FY27-Q2" → column 8
     config = "cycles:\n  - {id: FY27-Q1, start: 2026-08-01, end: 2026-10-31}\n"

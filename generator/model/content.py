@@ -260,9 +260,9 @@ class Config:
     charts: Literal["js", "svg"] = "js"
     sources: tuple[DataSource, ...] = ()  # as listed under sources:, invalid ones marked
     limits: Limits = field(default_factory=Limits)
-    # 'cycle:ID' and 'team:ID' of entries written with errors (reported in okr-pages.yaml): content
-    # naming them is not reported again as naming an unknown cycle or team.
-    unusable: frozenset[str] = frozenset()
+    # ids of cycle entries written with errors (reported in okr-pages.yaml): content naming them is
+    # not reported again as naming an unknown cycle.
+    broken_cycles: frozenset[str] = frozenset()
     # SPEC §9, reader views
     checkin_every: int = 14  # days: a key result of a running cycle not updated for longer is overdue
     changes_window: int = 7  # days: the changes page compares the site with itself this long ago

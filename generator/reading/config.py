@@ -98,11 +98,12 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
     record = read_record(src, node, CONFIG, "")
     if record is None:
         return Config(), src.problems
+    cycles = _cycles(src, record.get("cycles", []))
     config = Config(
         title=record.get("title", "OKRs"),
         base_url=_read_base_url(src, record),
         content_dir=_content_dir(src, record, site_dir),
-        cycles=_cycles(src, record.get("cycles", [])),
+        cycles=cycles,
         teams=_teams(src, record.get("teams", [])),
         bands=_bands(src, record.get("scoring")),
         pace=_pace(src, record.get("scoring")),
@@ -110,7 +111,7 @@ def _read_config(site_dir: Path) -> tuple[Config, list[Diagnostic]]:
         charts=record.get("charts", "js"),
         sources=read_sources(src, record.get("sources")),
         limits=limits,
-        unusable=frozenset(_unusable(record.get("cycles", []), "cycle") + _unusable(record.get("teams", []), "team")),
+        broken_cycles=_broken_cycles(record.get("cycles", []), cycles),
         checkin_every=record.get("checkin_every", 14),
         changes_window=record.get("changes_window", 7),
         people=tuple(item.get("name") for item in record.get("people", []) if "name" in item),
@@ -197,9 +198,10 @@ def _regions(language: str) -> list[str]:
     return found[:3] or [language]
 
 
-def _unusable(items: list[Record], kind: str) -> list[str]:
-    """'KIND:ID' of the entries whose id was read but which have another error."""
-    return [f"{kind}:{item.get('id')}" for item in items if "id" in item and item.invalid]
+def _broken_cycles(items: list[Record], cycles: tuple[Cycle, ...]) -> frozenset[str]:
+    """Ids of the cycle entries that make no usable cycle (a date missing, unreadable or wrong)."""
+    usable = {cycle.id for cycle in cycles}
+    return frozenset(item.get("id") for item in items if "id" in item and item.get("id") not in usable)
 
 
 def _limits(node: object) -> Limits:
@@ -284,8 +286,6 @@ def _cycles(src: Source, items: list[Record]) -> tuple[Cycle, ...]:
     cycles: dict[str, Cycle] = {}
     for item in items:
         if not {"id", "start", "end"} <= item.values.keys():
-            if "id" in item:
-                item.invalid.add("start")  # not a usable cycle: see _unusable
             continue
         cycle_id, start, end = item.get("id"), item.get("start"), item.get("end")
         if cycle_id in cycles:
@@ -295,7 +295,6 @@ def _cycles(src: Source, items: list[Record]) -> tuple[Cycle, ...]:
         if end <= start:
             src.error(item.node_of("end"), item.field_path("end"),
                       f"cycle ends ({end}) before it starts ({start})", "swap or correct the dates")
-            item.invalid.add("end")
             continue
         cycles[cycle_id] = Cycle(cycle_id, start, end, item.get("name", ""))
     return tuple(cycles.values())

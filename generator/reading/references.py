@@ -45,7 +45,7 @@ def resolve_cycles(config: Config, objectives: dict[str, Objective], problems: l
         if objective.cycle not in cycles and (cycle := implicit_cycle(objective.cycle)) is not None:
             cycles[cycle.id] = cycle
     for objective in objectives.values():
-        if objective.cycle in cycles or f"cycle:{objective.cycle}" in config.unusable:
+        if objective.cycle in cycles or objective.cycle in config.broken_cycles:
             continue
         hint = did_you_mean(objective.cycle, cycles) or (
             "use an id like 2026-Q4, or list the cycle under cycles: in okr-pages.yaml")
@@ -63,7 +63,7 @@ def resolve_teams(config: Config, owned: list[Objective | KPI], problems: list[D
     teams = {team.id: team for team in config.teams}
     implicit = not teams
     for item in owned:
-        if item.team is None or item.team in teams or f"team:{item.team}" in config.unusable:
+        if item.team is None or item.team in teams:
             continue
         if implicit:
             teams[item.team] = Team(item.team, item.team.replace("-", " ").capitalize())
