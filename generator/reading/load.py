@@ -125,9 +125,7 @@ class _Digests:
         """A file's bytes; its digest becomes known. Raises Refused when it cannot be read."""
         if self.last is not None and self.last[0] == rel:
             return self.last[1]  # read a moment ago to compare its digest
-        entry = self.entries.get(rel)
-        if entry is None:
-            raise Refused("file not found", "")
+        entry = self.entries[rel]  # every caller reads only files the walk found
         limit, what, key = self.limit(rel)
         if entry.size > limit:  # from the walk's stat: the file is not opened at all
             self.known[rel] = f"over-limit:{entry.stamp}"
@@ -174,31 +172,27 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
     stamps.update({rel: (read.stamp, read.digest) for rel, read in old_files.items()})
     digests = _Digests(by_rel, stamps, site_dir, config.limits)
 
-    files: dict[str, ReadFile | None] = {}
+    reused: dict[str, ReadFile | None] = {}  # in the walk's order; None: to be read
     assets: dict[str, tuple[Stamp, str]] = {}
     other_files: list[str] = []
-    todo: list[str] = []
     for rel, entry in by_rel.items():
         if not rel.endswith(".md"):
             other_files.append(entry.rel)
             continue
-        files[rel] = _reuse(old_files.get(rel), rel, entry, digests)
-        if files[rel] is None:
-            todo.append(rel)
+        reused[rel] = _reuse(old_files.get(rel), rel, entry, digests)
+    todo = [rel for rel, read in reused.items() if read is None]
     # Parse what changed: split over forked workers when there is enough of it (a cold read).
     parts = workers(jobs) if len(todo) >= PARALLEL_READ else 1
+    fresh: dict[str, ReadFile] = {}
     for done, learnt in fork_map(lambda chunk: _read_files(chunk, digests, content_rel, config),
                                 split(todo, parts)):
-        files.update(done)
+        fresh.update(done)
         digests.known.update(learnt)
+    kept = {rel: read or fresh[rel] for rel, read in reused.items()}
     objectives: list[Objective] = []
     kpis: list[KPI] = []
     pages: list[Page] = []
-    kept: dict[str, ReadFile] = {}
-    for rel, read in files.items():
-        if read is None:
-            continue  # only when the file went away since it was found
-        kept[rel] = read
+    for read in kept.values():
         problems.extend(read.result.problems)
         item = read.result.item
         if isinstance(item, Objective):
@@ -217,7 +211,7 @@ def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loade
 
 
 def _read_files(rels: list[str], digests: _Digests, content_rel: str,
-                config: Config) -> tuple[dict[str, ReadFile | None], dict[str, str]]:
+                config: Config) -> tuple[dict[str, ReadFile], dict[str, str]]:
     """Parse and validate some Markdown files; with the digests learnt on the way (of CSVs read)."""
     def read_other(rel: str) -> tuple[bytes | None, Diagnostic | None]:
         if rel not in digests.entries:
@@ -227,7 +221,7 @@ def _read_files(rels: list[str], digests: _Digests, content_rel: str,
         except Refused as refused:
             return None, Diagnostic(rel, 1, 1, "error", "", refused.message, refused.hint)
 
-    done: dict[str, ReadFile | None] = {}
+    done: dict[str, ReadFile] = {}
     for rel in rels:
         entry = digests.entries[rel]
         try:
