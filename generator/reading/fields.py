@@ -156,23 +156,11 @@ def read_record(src: Source, node: Any, fields: dict[str, Field], path: str) -> 
             src.warning(key_node, path, f"unknown key '{name}'", suggestion or f"known keys: {', '.join(fields)}")
             continue
         nodes[name] = value_node
-        convert = spec.type.convert
-        if isinstance(value_node, _SCALAR):
-            if value_node.tag == NULL:
-                continue  # an empty value counts as absent
-            if convert is not None:
-                try:
-                    value = convert(value_node, spec)
-                except Invalid as problem:
-                    src.error(value_node, f"{path}.{name}" if path else name, problem.message, problem.hint)
-                    record.invalid.add(name)
-                    continue
-                if spec.type.name == "text" and too_long(src, value_node, f"{path}.{name}" if path else name, value):
-                    record.invalid.add(name)
-                else:
-                    values[name] = value
-                continue
-        value = read_value(src, value_node, spec, f"{path}.{name}" if path else name)
+        if isinstance(value_node, _SCALAR) and value_node.tag == NULL:
+            continue  # an empty value counts as absent
+        # A value of a scalar type goes straight to read_scalar (most fields are one)
+        reader = read_scalar if spec.type.convert is not None else read_value
+        value = reader(src, value_node, spec, f"{path}.{name}" if path else name)
         if value is INVALID:
             record.invalid.add(name)
         else:
