@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import Bands, Config, Cycle, Limits, PaceLimits, Team
 from .documents import decode_text
 from .fields import Record, Source, read_record
+from .fieldtypes import MAX_YEAR, MIN_YEAR
 from .files import Refused, read_regular
 from .schema import CONFIG, LANGUAGES
 from .sources import read_sources
@@ -49,8 +50,8 @@ def calendar_year(cycle_id: str) -> int | None:
 
 
 def _year_ok(year: int) -> bool:
-    """Calendar cycles from 1 to 9998: the day after the cycle must still be a date."""
-    return 1 <= year < dt.MAXYEAR
+    """Calendar cycles in the years dates may have (the day after the cycle must still be a date)."""
+    return MIN_YEAR <= year <= MAX_YEAR
 
 
 def _month_end(year: int, month: int) -> dt.date:

@@ -263,7 +263,7 @@ def _date(node: yaml.ScalarNode, spec: Field) -> Any:
         return date
     if match := (_DAY.match(text) or _MONTH.match(text)):
         if not MIN_YEAR <= int(match[1]) <= MAX_YEAR:
-            raise Invalid(f"date {text} is out of range", f"write a date from year {MIN_YEAR} to {MAX_YEAR}")
+            raise _out_of_range(text)
         raise Invalid(f"date {text} does not exist", "check the month and day")
     if node.tag == _TIMESTAMP:  # a date with a time of day
         try:
@@ -274,9 +274,13 @@ def _date(node: yaml.ScalarNode, spec: Field) -> Any:
             stamp = stamp.date()
         if isinstance(stamp, dt.date):
             if not date_in_range(stamp):
-                raise Invalid(f"date {text} is out of range", f"write a date from year {MIN_YEAR} to {MAX_YEAR}")
+                raise _out_of_range(text)
             return stamp
     raise Invalid(f"expected a date, got {describe(node)}", "write YYYY-MM-DD, e.g. 2026-10-07")
+
+
+def _out_of_range(text: str) -> Invalid:
+    return Invalid(f"date {text} is out of range", f"write a date from year {MIN_YEAR} to {MAX_YEAR}")
 
 
 def _size(node: yaml.ScalarNode, spec: Field) -> Any:

@@ -11,6 +11,7 @@ from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import KPI, Config, Cycle, KeyResult, Objective, Page, Site, Team
 from ..model.people import mentions, person
 from .config import calendar_year, implicit_cycle
+from .fieldtypes import MAX_YEAR, MIN_YEAR
 
 # Sections the site generates; a documentation page may not take their place.
 GENERATED = {"": "the home page", "kpis/": "the KPI dashboard", "teams/": "the team list",
@@ -52,7 +53,7 @@ def resolve_cycles(config: Config, objectives: dict[str, Objective], problems: l
         message = f"unknown cycle '{objective.cycle}'"
         if calendar_year(objective.cycle) is not None:
             message = f"cycle '{objective.cycle}' is out of range"
-            hint = "calendar cycles run from year 1 to 9998: check the year"
+            hint = f"calendar cycles run from year {MIN_YEAR} to {MAX_YEAR}: check the year"
         line, column = objective.mark("cycle")
         problems.append(Diagnostic(objective.source, line, column, "error", "cycle", message, hint))
     return dict(sorted(cycles.items(), key=lambda item: (item[1].start, item[1].end, item[0])))
