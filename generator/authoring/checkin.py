@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import os
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from ..diagnostics import OkrPagesError, did_you_mean
 from ..model.content import KPI, KeyResult, Number, Objective, Site, kr_ref, split_kr_ref
 from ..reading.documents import parse_front
 from ..reading.fields import Source, read_value
-from ..reading.fieldtypes import parse_date_text, parse_number_text
+from ..reading.fieldtypes import is_month_text, parse_date_text, parse_number_text
 from ..reading.load import load_site
 from ..reading.markdown import slugify
 from ..reading.schema import KEY_RESULT
@@ -42,8 +41,6 @@ from .yamledit import (
     quote,
     yaml_number,
 )
-
-_MONTH_TEXT = re.compile(r"^\d{4}-\d{2}$")
 
 
 class CheckinError(OkrPagesError):
@@ -150,7 +147,7 @@ def _parse_request(value: str, date: str | None, confidence: str | None, note: s
         when = parse_date_text(date.strip())
         if when is None:
             raise CheckinError(f"--date: expected a date YYYY-MM-DD (or a month YYYY-MM), got '{date}'")
-        month = bool(_MONTH_TEXT.match(date.strip()))
+        month = is_month_text(date)
     level = None
     if confidence is not None:
         level = parse_number_text(confidence)
@@ -336,11 +333,11 @@ def _month_style(series: Any) -> bool:
     """Whether the series' newest entry writes its date as a month (YYYY-MM)."""
     if isinstance(series, yaml.MappingNode) and series.value:
         key = series.value[-1][0]
-        return isinstance(key, yaml.ScalarNode) and bool(_MONTH_TEXT.match(str(key.value).strip()))
+        return isinstance(key, yaml.ScalarNode) and is_month_text(str(key.value))
     if isinstance(series, yaml.SequenceNode) and series.value:
         item = series.value[-1]
         date = value_of(item, "date") if isinstance(item, yaml.MappingNode) else None
-        return isinstance(date, yaml.ScalarNode) and bool(_MONTH_TEXT.match(str(date.value).strip()))
+        return isinstance(date, yaml.ScalarNode) and is_month_text(str(date.value))
     return False
 
 
@@ -376,7 +373,7 @@ def _add_to_csv(site_dir: Path, kpi: KPI, front: yaml.MappingNode, series: Any, 
     date_index, value_index, width = layout.date, layout.value, len(rows[0])
     data_rows = rows[1:] if layout.header else rows
     last = data_rows[-1][date_index].strip() if data_rows and len(data_rows[-1]) > date_index else ""
-    month_style = request.month if request.month is not None else bool(_MONTH_TEXT.match(last))
+    month_style = request.month if request.month is not None else is_month_text(last)
     date = request.date or (today.replace(day=1) if month_style else today)
     _refuse_taken(kpi, date, month_style, rel)
     cells = [""] * width

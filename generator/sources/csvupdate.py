@@ -24,12 +24,11 @@ from ..diagnostics import Diagnostic
 from ..model.content import Number, Point
 from ..output import OutputError, write_file
 from ..reading.fields import Source
-from ..reading.fieldtypes import parse_date_text, parse_number_text
+from ..reading.fieldtypes import is_month_text, parse_date_text, parse_number_text
 from ..reading.series import ColumnProblem, csv_layout, read_csv
 
 BOM = "\ufeff"
 _LINE_END = re.compile(r"(\r\n|\n|\r)")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
 RELATIVE_TOLERANCE = 1e-9  # float noise from a SUM in the database does not count as a revision
 
 
@@ -231,7 +230,7 @@ def _insert(records: list[_Record], header_at: int, rows: dict[dt.date, int], ad
     quote_all = all(quoted for record in (data or [records[header_at]]) for _, _, quoted in _spans(record.raw))
     last_date = max(rows, key=lambda d: rows[d]) if rows else None
     last_text = _cells(records[rows[last_date]].raw)[date_index].strip() if last_date else ""
-    monthly = bool(_MONTH.match(last_text)) if last_date else month_style
+    monthly = is_month_text(last_text) if last_date else month_style
     in_file_order = sorted(rows, key=lambda d: rows[d])
     ascending = all(a < b for a, b in itertools.pairwise(in_file_order))
     descending = not ascending and all(a > b for a, b in itertools.pairwise(in_file_order))
