@@ -179,7 +179,7 @@ def _read_objective(src: Source, document: Document, body: Body, allow_html: boo
         compiled=body,
         final_score=record.get("final_score"),
         retrospective=retrospective,
-        retro=_retrospective(src, record, document, allow_html),
+        retro=_retrospective(src, record, retrospective, document, allow_html),
         next=record.get("next"),
         previous=record.get("previous"),
         checkin_every=record.get("checkin_every"),
@@ -187,14 +187,14 @@ def _read_objective(src: Source, document: Document, body: Body, allow_html: boo
     )
 
 
-def _retrospective(src: Source, record: Record, document: Document, allow_html: bool) -> Body:
-    """The retrospective's Markdown compiled once, like a body; its links keep their lines in the file."""
-    text = record.get("retrospective")
-    if text is None or not str(text).strip():
+def _retrospective(src: Source, record: Record, text: str | None, document: Document, allow_html: bool) -> Body:
+    """The retrospective ``text`` (None: none written) compiled once, like a body; its links keep
+    their lines in the file."""
+    if text is None:
         return Body()
     node = record.node_of("retrospective")
     line = src.position(node)[0] + (1 if getattr(node, "style", None) in ("|", ">") else 0)
-    return compile_body(str(text), document.content_rel, line, allow_html)
+    return compile_body(text, document.content_rel, line, allow_html)
 
 
 _KR_SHAPES = ("milestones", "done", "target", "kpi")

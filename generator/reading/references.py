@@ -187,7 +187,7 @@ def page_url_clashes(site: Site) -> list[Diagnostic]:
     taken.update({f"teams/{team}/": f"the page of team '{team}'" for team in site.teams})
     taken.update({f"cycles/{cycle}/": f"the page of cycle '{cycle}'" for cycle in site.cycles})
     taken.update({f"cycles/{cycle}/review/": f"the review of cycle '{cycle}'" for cycle in site.cycles})
-    taken.update({f"people/{person(m.name).slug}/": f"the page of {m.name}" for m in mentions(site)})
+    taken.update({person(m.name).url: f"the page of {m.name}" for m in mentions(site)})
     items: list[Objective | KPI] = [*site.objectives.values(), *site.kpis.values()]
     taken.update({item.url: item.source for item in items})
     clashes = []
