@@ -84,16 +84,20 @@ def check_objectives(objectives: dict[str, Objective], kpis: dict[str, KPI], cyc
     for objective in objectives.values():
         if (objective.aligns_to is not None and objective.aligns_to not in objectives
                 and f"objective:{objective.aligns_to}" not in unreadable):
-            line, column = objective.mark("aligns_to")
-            problems.append(Diagnostic(
-                objective.source, line, column, "error", "aligns_to", f"unknown objective '{objective.aligns_to}'",
-                did_you_mean(objective.aligns_to, objectives) or "give the id of an existing objective"))
+            problems.append(_unknown_objective(objective, "aligns_to", objective.aligns_to, objectives))
         cycle = cycles.get(objective.cycle)
         for kr in objective.key_results:
             _check_key_result(objective, kr, kpis, cycle, problems, unreadable)
         if objective.next is not None or objective.previous is not None:
             _check_follow_ups(objective, objectives, problems)
     problems.extend(alignment_loops(objectives))
+
+
+def _unknown_objective(objective: Objective, field: str, target: str, objectives: dict[str, Objective]) -> Diagnostic:
+    """An objective's ``field`` names no objective there is."""
+    line, column = objective.mark(field)
+    return Diagnostic(objective.source, line, column, "error", field, f"unknown objective '{target}'",
+                      did_you_mean(target, objectives) or "give the id of an existing objective")
 
 
 def _check_follow_ups(objective: Objective, objectives: dict[str, Objective], problems: list[Diagnostic]) -> None:
@@ -108,9 +112,7 @@ def _check_follow_ups(objective: Objective, objectives: dict[str, Objective], pr
                                        f"an objective cannot be its own {field} objective",
                                        f"give the id of the objective {'after' if field == 'next' else 'before'} it"))
         elif target not in objectives:
-            problems.append(Diagnostic(
-                objective.source, line, column, "error", field, f"unknown objective '{target}'",
-                did_you_mean(target, objectives) or "give the id of an existing objective"))
+            problems.append(_unknown_objective(objective, field, target, objectives))
         else:
             answer = getattr(objectives[target], back)
             if answer is not None and answer != objective.id:
