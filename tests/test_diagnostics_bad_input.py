@@ -301,8 +301,8 @@ def test_a_cycle_written_with_errors_is_reported_once_in_the_config(site):
                 config=config)
     expect(root, [
         "okr-pages.yaml:2:5: error: cycles[0]: missing required field 'end' (add 'end:' — last day)",
-        "okr-pages.yaml:3:44: error: cycles[1].end: cycle ends (2026-10-01) before it starts (2026-10-10) "
-        "(swap or correct the dates)"])
+        ("okr-pages.yaml:3:44: error: cycles[1].end: cycle ends (2026-10-01) before it starts (2026-10-10) "
+         "(swap or correct the dates)")])
 
 
 def test_unknown_cycle_with_did_you_mean(site):
