@@ -143,7 +143,7 @@ def refuse_errors(checked: Checked, error: type[OkrPagesError], advice: str) -> 
     """For a command that writes nothing from a broken site: raise ``error`` with how many errors
     the site has, the first of them, and ``advice`` (what to do)."""
     if checked.diagnostics.errors:
-        first = checked.diagnostics.sorted()[0]
+        first = next(d for d in checked.diagnostics.sorted() if d.severity == "error")  # not a warning before it
         raise error(f"the site has {len(checked.diagnostics.errors)} error(s), e.g. {first.text()} ({advice})")
 
 

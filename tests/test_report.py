@@ -97,6 +97,15 @@ def test_upcoming_cycle_and_broken_site_are_refused(site, cli, tmp_path) -> None
     assert list(tmp_path.glob("*review*")) == []
 
 
+def test_a_broken_site_is_refused_with_an_error_as_its_example(site, cli, tmp_path) -> None:
+    """A warning that sorts before the first error (an earlier file) is not shown as the example."""
+    warned = "---\ntitle: Sooner\ncycle: 2026-Q4\nteam: sales\nowner: Ann\nkey_results:\n  - {title: A, done: true}\n---\n"
+    root = site({"content/okrs/2026-Q4/a.md": warned, "content/okrs/2026-Q4/b.md": "---\ntitle: Later\n---\n"})
+    run = cli("report", "2026-Q4", "--site-dir", root, "--as-of", AS_OF, cwd=tmp_path)
+    assert run.returncode == 1 and "e.g. content/okrs/2026-Q4/b.md:" in run.stderr and ": error:" in run.stderr
+    assert "warning" not in run.stderr, run.stderr
+
+
 def test_pdf_without_weasyprint_says_what_to_install(tmp_path: Path, cli) -> None:
     fake = tmp_path / "fake" / "weasyprint"
     fake.mkdir(parents=True)
