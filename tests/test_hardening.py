@@ -397,6 +397,11 @@ def test_names_with_hash_percent_and_question_mark_are_linked_encoded(site) -> N
     added = run_cli("checkin", "2026-Q4/a#b%c?d e#sign-customers", "12", "--date", "2026-11-02", "--site-dir", root)
     assert added.returncode == 0, added.stderr
     assert "- {date: 2026-11-02, value: 12}" in (root / WEIRD).read_text(encoding="utf-8")
+    code, _, err = run("build", root, "--as-of", "2026-11-05")  # the check-in is within the week shown as changes
+    assert code == 0, err
+    changes = json.loads((out / "api/changes.json").read_text(encoding="utf-8"))
+    assert "okrs/2026-Q4/a%23b%25c%3Fd%20e/" in [m["url"] for m in changes["objectives"]], changes
+    assert [c["url"] for c in changes["checkins"]] == ["okrs/2026-Q4/a%23b%25c%3Fd%20e/#kr-sign-customers"], changes
 
 
 @pytest.mark.parametrize(("name", "shown", "suggested"), [
