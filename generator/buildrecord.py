@@ -246,6 +246,8 @@ def _in_child(work: object) -> None:
                 devnull = os.open(os.devnull, os.O_RDWR)
                 for stream in (0, 1, 2):
                     os.dup2(devnull, stream)
+                if devnull > 2:
+                    os.close(devnull)
                 try:
                     work()  # type: ignore[operator]
                 finally:
