@@ -137,7 +137,11 @@ class ScoredCycle:
     score: float | None
     grade: str | None
     objectives: tuple[ScoredObjective, ...]  # ordered by id
-    reviewed: bool = False  # a reviewed final score went into the score
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether a reviewed final score went into the score."""
+        return any(s.reviewed for s in self.objectives)
 
     @property
     def id(self) -> str:
@@ -159,8 +163,12 @@ class TeamCycle:
     cycle: ScoredCycle
     score: float
     grade: str
-    reviewed: bool
     objectives: tuple[ScoredObjective, ...]
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether a reviewed final score went into the score."""
+        return any(s.reviewed for s in self.objectives)
 
 
 @dataclass(frozen=True)
@@ -178,7 +186,6 @@ class ScoredTeam:
     kpis: tuple[ScoredKPI, ...]
     parent: Team | None = None
     subteams: tuple[Team, ...] = ()
-    reviewed: bool = False  # a reviewed final score went into the score
     history: tuple[TeamCycle, ...] = ()  # every cycle it has objectives in, by start date
     lead: Person | None = None
     with_subteams: float | None = None
@@ -196,6 +203,11 @@ class ScoredTeam:
     @property
     def url(self) -> str:
         return f"teams/{self.team.id}/"
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether a reviewed final score went into the score (of the current cycle)."""
+        return any(s.reviewed for s in self.current)
 
     def in_cycle(self, cycle_id: str) -> TeamCycle | None:
         """Its score in one cycle, if it has objectives there."""
@@ -611,16 +623,14 @@ def score_site(site: Site, as_of: dt.date, people: bool = True, reuse: ScoredSit
     for cid, cycle in site.cycles.items():
         value = mean([s.graded for s in by_cycle[cid]])
         cycles[cid] = ScoredCycle(cycle, cycle_state(cycle, as_of), expected_progress(cycle, as_of), value,
-                                  None if value is None else grade(value, bands), tuple(by_cycle[cid]),
-                                  any(s.reviewed for s in by_cycle[cid]))
+                                  None if value is None else grade(value, bands), tuple(by_cycle[cid]))
     histories: dict[str, list[TeamCycle]] = {}
     for cid in site.cycles:  # by start date, so each history is in cycle order
         for tid in site.teams:
             group = team_cycles.get((tid, cid))
             if group:
-                value = sum(s.graded for s in group) / len(group)
-                histories.setdefault(tid, []).append(TeamCycle(cycles[cid], value, grade(value, bands),
-                                                               any(s.reviewed for s in group), tuple(group)))
+                value = sum(s.graded for s in group) / len(group)  # never empty
+                histories.setdefault(tid, []).append(TeamCycle(cycles[cid], value, grade(value, bands), tuple(group)))
     kpis_by_team: dict[str | None, list[ScoredKPI]] = {}
     for status in kpis.values():
         kpis_by_team.setdefault(status.kpi.team, []).append(status)
@@ -646,7 +656,7 @@ def score_site(site: Site, as_of: dt.date, people: bool = True, reuse: ScoredSit
         teams[team.id] = ScoredTeam(team, value, None if value is None else grade(value, bands), depth,
                                     tuple(current), tuple(past), tuple(kpis_by_team.get(team.id, ())),
                                     site.teams.get(team.parent) if team.parent else None,
-                                    tuple(subteams.get(team.id, ())), any(s.reviewed for s in current),
+                                    tuple(subteams.get(team.id, ())),
                                     tuple(histories.get(team.id, ())), maybe_person(team.lead),
                                     below, None if below is None else grade(below, bands), count)
     ended = last_ended_cycle(site.cycles, as_of)
