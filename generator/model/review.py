@@ -169,11 +169,15 @@ def review_cycle(scored: ScoredSite, cycle_id: str) -> CycleReview:
     if rest:  # no team, or a team the config does not list
         teams.append(TeamReview(None, None, None, False, rest))
     read = {kr.kpi for score in cycle.objectives for kr in score.objective.key_results if kr.kpi}
-    kpis = tuple(kpi_movement(status, cycle.cycle, end) for status in scored.kpis.values())
-    signals = tuple(raised for status in scored.kpis.values() if status.id not in read
-                    if (raised := cycle_signal(status, cycle.cycle.start, end)) is not None)
-    return CycleReview(cycle, scored.as_of, end, review_counts(cycle), tuple(teams), tuple(rows.values()), kpis,
-                       signals)
+    kpis: list[KPIMovement] = []
+    signals: list[CycleSignal] = []
+    for status in scored.kpis.values():
+        series = points_until(status.kpi.series, end)  # the KPI as of the review's last day
+        kpis.append(kpi_movement(status, cycle.cycle, series))
+        if status.id not in read and (raised := cycle_signal(status, cycle.cycle.start, series)) is not None:
+            signals.append(raised)
+    return CycleReview(cycle, scored.as_of, end, review_counts(cycle), tuple(teams), tuple(rows.values()),
+                       tuple(kpis), tuple(signals))
 
 
 def _objective_review(scored: ScoredSite, score: ScoredObjective) -> ObjectiveReview:
@@ -188,10 +192,10 @@ def kpi_at(status: ScoredKPI, day: dt.date) -> tuple[Point | None, str]:
     return latest, health(status.kpi, latest)
 
 
-def kpi_movement(status: ScoredKPI, cycle: Cycle, end: dt.date) -> KPIMovement:
-    """Value and health on the cycle's first day and on ``end``, and which way it moved."""
+def kpi_movement(status: ScoredKPI, cycle: Cycle, series: tuple[Point, ...]) -> KPIMovement:
+    """Value and health on the cycle's first day and at the end of ``series`` (the KPI's points up to
+    the review's last day), and which way it moved."""
     start, start_health = kpi_at(status, cycle.start)
-    series = points_until(status.kpi.series, end)
     last = series[-1] if series else None
     end_health = health(status.kpi, last)
     change = None if start is None or last is None else last.value - start.value
@@ -211,10 +215,10 @@ def _signal_reason(status: ScoredKPI, series: tuple[Point, ...], index: int) -> 
     return signal(status.kpi, series[max(0, index - 3):index + 1])
 
 
-def cycle_signal(status: ScoredKPI, start: dt.date, end: dt.date) -> CycleSignal | None:
-    """When the KPI became a signal in ``start``..``end`` (or that it was one already at the start),
-    and whether it still was at the end; None when it never was. Linear in the points."""
-    series = points_until(status.kpi.series, end)
+def cycle_signal(status: ScoredKPI, start: dt.date, series: tuple[Point, ...]) -> CycleSignal | None:
+    """When the KPI became a signal from ``start`` to the end of ``series`` (its points up to the
+    review's last day), or that it was one already at the start, and whether it still was at the
+    end; None when it never was. Linear in the points."""
     if not series:
         return None
     first_inside = bisect.bisect_right(series, start, key=lambda p: p.date)
