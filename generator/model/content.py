@@ -103,15 +103,19 @@ class Body:
 
 
 class _Written:
-    """What every content item has: a compiled body (and its links), and, for objectives and KPIs,
-    the places its fields were written."""
+    """What every content item has: a compiled body, and its links."""
 
     compiled: Body
-    marks: dict[str, Mark]
 
     @property
     def links(self) -> tuple[Link, ...]:
         return self.compiled.links
+
+
+class _Marked(_Written):
+    """An item read from front matter (an objective, a KPI): the places its fields were written."""
+
+    marks: dict[str, Mark]
 
     def mark(self, path: str, default: str = "title") -> Mark:
         """Where a field was written; the title's place (or the top of the file) when it was not."""
@@ -119,7 +123,7 @@ class _Written:
 
 
 @dataclass(frozen=True)
-class Objective(_Written):
+class Objective(_Marked):
     id: str
     title: str
     cycle: str
@@ -181,7 +185,7 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class KPI(_Written):
+class KPI(_Marked):
     id: str
     title: str
     team: str | None
@@ -215,7 +219,6 @@ class Page(_Written):
     source: str
     body_line: int = 1
     compiled: Body = field(default_factory=Body, compare=False)
-    marks: dict[str, Mark] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def url(self) -> str:
