@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import Bands, Config, Cycle, Limits, PaceLimits, Team
 from .documents import decode_text
 from .fields import Record, Source, read_record
-from .fieldtypes import MAX_YEAR, MIN_YEAR
+from .fieldtypes import year_in_range
 from .files import Refused, read_regular
 from .schema import CONFIG, LANGUAGES
 from .sources import read_sources
@@ -29,16 +29,16 @@ _YEAR = re.compile(r"^(\d{4})$")
 
 
 def implicit_cycle(cycle_id: str) -> Cycle | None:
-    """Calendar cycles understood from their ids: 2026-Q4, 2026-H1, 2026."""
-    if (match := _QUARTER.match(cycle_id)) and _year_ok(int(match[1])):
+    """Calendar cycles understood from their ids: 2026-Q4, 2026-H1, 2026, in the years dates may have."""
+    if (match := _QUARTER.match(cycle_id)) and year_in_range(int(match[1])):
         year, quarter = int(match[1]), int(match[2])
         return Cycle(cycle_id, dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter))
-    if (match := _HALF.match(cycle_id)) and _year_ok(int(match[1])):
+    if (match := _HALF.match(cycle_id)) and year_in_range(int(match[1])):
         year, half = int(match[1]), int(match[2])
         return Cycle(cycle_id, dt.date(year, 6 * half - 5, 1), _month_end(year, 6 * half))
     if match := _YEAR.match(cycle_id):
         year = int(match[1])
-        if _year_ok(year):
+        if year_in_range(year):
             return Cycle(cycle_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
     return None
 
@@ -47,11 +47,6 @@ def calendar_year(cycle_id: str) -> int | None:
     """The year of a calendar cycle id (2026-Q4, 2026-H1, 2026), in range or not; None for others."""
     match = _QUARTER.match(cycle_id) or _HALF.match(cycle_id) or _YEAR.match(cycle_id)
     return int(match[1]) if match else None
-
-
-def _year_ok(year: int) -> bool:
-    """Calendar cycles in the years dates may have (the day after the cycle must still be a date)."""
-    return MIN_YEAR <= year <= MAX_YEAR
 
 
 def _month_end(year: int, month: int) -> dt.date:

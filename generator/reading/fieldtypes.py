@@ -103,7 +103,7 @@ def parse_date_text(text: str) -> dt.date | None:
     """An ISO date or a month (the month's first day) from year 1 to 9998; None when it is neither,
     does not exist or is out of that range."""
     match = _DAY.match(text) or _MONTH.match(text)
-    if not match or not MIN_YEAR <= int(match[1]) <= MAX_YEAR:
+    if not match or not year_in_range(int(match[1])):
         return None
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]) if match.re is _DAY else 1)
@@ -111,9 +111,14 @@ def parse_date_text(text: str) -> dt.date | None:
         return None
 
 
+def year_in_range(year: int) -> bool:
+    """Whether dates of this year are ones that scoring can compute with (years 1 to 9998: the day
+    after any of them is still a date)."""
+    return MIN_YEAR <= year <= MAX_YEAR
+
+
 def date_in_range(date: dt.date) -> bool:
-    """Whether a date is one that scoring can compute with (years 1 to 9998)."""
-    return MIN_YEAR <= date.year <= MAX_YEAR
+    return year_in_range(date.year)
 
 
 def parse_size_text(text: str) -> int | None:
@@ -262,7 +267,7 @@ def _date(node: yaml.ScalarNode, spec: Field) -> Any:
     if date is not None:
         return date
     if match := (_DAY.match(text) or _MONTH.match(text)):
-        if not MIN_YEAR <= int(match[1]) <= MAX_YEAR:
+        if not year_in_range(int(match[1])):
             raise _out_of_range(text)
         raise Invalid(f"date {text} does not exist", "check the month and day")
     if node.tag == _TIMESTAMP:  # a date with a time of day
