@@ -15,7 +15,7 @@ import yaml
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import Limits
-from .fieldtypes import ID_PATTERN, TYPES, Invalid, describe
+from .fieldtypes import ID_PATTERN, TYPES, Invalid, describe, not_a
 from .schema import Field
 from .yamlnodes import NULL
 
@@ -47,6 +47,9 @@ class Source:
 
     def warning(self, node: Any, path: str, message: str, hint: str = "") -> None:
         self.report("warning", node, path, message, hint)
+
+    def reject(self, node: Any, path: str, problem: Invalid) -> None:
+        self.error(node, path, problem.message, problem.hint)
 
 
 class Record:
@@ -98,12 +101,12 @@ def read_scalar(src: Source, node: Any, spec: Field, path: str) -> Any:
     if convert is None:
         raise ValueError("containers are read by read_record")
     if not isinstance(node, _SCALAR):
-        src.error(node, path, f"expected {spec.type.expected(spec)}, got {describe(node)}", spec.type.hint(spec))
+        src.reject(node, path, not_a(node, spec))
         return INVALID
     try:
         value = convert(node, spec)
     except Invalid as problem:
-        src.error(node, path, problem.message, problem.hint)
+        src.reject(node, path, problem)
         return INVALID
     return INVALID if spec.type.name == "text" and too_long(src, node, path, value) else value
 
@@ -181,7 +184,7 @@ def read_value(src: Source, node: Any, spec: Field, path: str) -> Any:
         return INVALID if record is None else record
     if kind == "records":
         if not isinstance(node, _SEQUENCE):
-            src.error(node, path, f"expected a list, got {describe(node)}", "start each item with '- '")
+            src.reject(node, path, not_a(node, spec))
             return INVALID
         items = []
         for index, item in enumerate(node.value):
@@ -199,7 +202,7 @@ def read_value(src: Source, node: Any, spec: Field, path: str) -> Any:
 def read_named(src: Source, node: Any, spec: Field, path: str) -> Any:
     """A mapping of names (ids) to values of one declared kind, e.g. ``sources: {local: {...}}``."""
     if not isinstance(node, _MAPPING):
-        src.error(node, path, f"expected a mapping of names, got {describe(node)}", "write 'name: ...' lines")
+        src.reject(node, path, not_a(node, spec))
         return INVALID
     record = Record(node, path)
     id_type = TYPES["id"]

@@ -161,6 +161,12 @@ def _value(node: yaml.ScalarNode) -> Any:
 
 # -- converters: one per scalar type; each returns the value or raises Invalid ------------------------
 
+def not_a(node: Any, spec: Field, hint: str | None = None) -> Invalid:
+    """The usual complaint: what the field's type expects, what was written, and the type's hint
+    (or ``hint``)."""
+    return Invalid(f"expected {spec.type.expected(spec)}, got {describe(node)}", hint or spec.type.hint(spec))
+
+
 def _text(node: yaml.ScalarNode, spec: Field) -> Any:
     if node.tag == STR:
         return node.value
@@ -191,12 +197,12 @@ def _number(node: yaml.ScalarNode, spec: Field) -> Any:
         return int(text)  # a plain decimal within NUMBER_LIMIT: nothing more to check
     value = _value(node)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        hint = spec.type.hint(spec)
+        hint = None
         if isinstance(value, str) and _EXPONENT.match(value) and not node.style:
             hint = f"YAML reads {value} as text: write it with a point, e.g. {_with_point(value)}"
         elif isinstance(value, str) and _NUMBERISH.match(value):
             hint = "write the number without quotes, commas or a % sign"
-        raise Invalid(f"expected {spec.type.expected(spec)}, got {describe(node)}", hint)
+        raise not_a(node, spec, hint)
     if isinstance(value, float) and not math.isfinite(value):
         raise Invalid(f"expected a finite number, got {node.value}", "write an ordinary number")
     if abs(value) > NUMBER_LIMIT:
@@ -226,8 +232,7 @@ def _days(node: yaml.ScalarNode, spec: Field) -> Any:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
-        raise Invalid(f"expected a whole number of days from 1 to {MAX_DAYS}, got {node.value}",
-                      "write a number of days such as 14")
+        raise Invalid(f"expected a whole number of days from 1 to {MAX_DAYS}, got {node.value}", spec.type.hint(spec))
     return value
 
 
@@ -237,15 +242,14 @@ _WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 def _url(node: yaml.ScalarNode, spec: Field) -> Any:
     text = _text(node, spec)
     if not _WEB_URL.match(str(text)):
-        raise Invalid(f"expected an http or https URL, got {describe(node)}",
-                      "write the whole address, e.g. https://github.com/acme/okrs")
+        raise not_a(node, spec)
     return str(text)
 
 
 def _bool(node: yaml.ScalarNode, spec: Field) -> Any:
     value = _value(node)
     if not isinstance(value, bool):
-        raise Invalid(f"expected true or false, got {describe(node)}", "write true or false")
+        raise not_a(node, spec)
     return value
 
 
@@ -254,9 +258,7 @@ def _choice(node: yaml.ScalarNode, spec: Field) -> Any:
 
     value = _value(node)
     if value not in spec.choices:
-        choices = ", ".join(spec.choices)
-        suggestion = did_you_mean(str(node.value), spec.choices)
-        raise Invalid(f"expected one of {choices}, got {describe(node)}", suggestion or f"write one of {choices}")
+        raise not_a(node, spec, did_you_mean(str(node.value), spec.choices))
     return value
 
 
@@ -281,7 +283,7 @@ def _date(node: yaml.ScalarNode, spec: Field) -> Any:
             if not date_in_range(stamp):
                 raise _out_of_range(text)
             return stamp
-    raise Invalid(f"expected a date, got {describe(node)}", "write YYYY-MM-DD, e.g. 2026-10-07")
+    raise not_a(node, spec)
 
 
 def _out_of_range(text: str) -> Invalid:
@@ -292,7 +294,7 @@ def _size(node: yaml.ScalarNode, spec: Field) -> Any:
     """A size in bytes: '5 MB', '500 kB', '2 MiB', or a number of bytes."""
     size = parse_size_text(str(node.value))
     if size is None or size < 1:
-        raise Invalid(f"expected a size, got {describe(node)}", "write a size such as 5 MB or 500 kB")
+        raise not_a(node, spec)
     return size
 
 
@@ -300,7 +302,7 @@ def _count(node: yaml.ScalarNode, spec: Field) -> Any:
     """A whole number of at least 1."""
     value = _value(node)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise Invalid(f"expected a whole number of at least 1, got {describe(node)}", "write a number such as 20")
+        raise not_a(node, spec)
     return value
 
 
