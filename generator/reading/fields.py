@@ -81,6 +81,10 @@ class Record:
 _TITLES = ("title", "name")  # fields held to the title length; other text to the text length
 
 
+def length_message(what: str, text: str, limit: int) -> str:
+    return f"{what} is {len(text):,} characters long, more than {limit:,}"
+
+
 def too_long(src: Source, node: Any, path: str, value: Any) -> bool:
     """Whether a text value is longer than its limit (reported): a title or a name is shown on many
     pages, so its length multiplies the output."""
@@ -90,8 +94,7 @@ def too_long(src: Source, node: Any, path: str, value: Any) -> bool:
     limit, what = (src.limits.title, "title") if key in _TITLES else (src.limits.text, "text")
     if len(value) <= limit:
         return False
-    src.error(node, path, f"{what} is {len(value):,} characters long, more than {limit:,}",
-              f"shorten it, or raise limits.{what} in okr-pages.yaml")
+    src.error(node, path, length_message(what, value, limit), f"shorten it, or raise limits.{what} in okr-pages.yaml")
     return True
 
 

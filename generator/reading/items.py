@@ -31,7 +31,7 @@ from ..model.content import (
     Thresholds,
 )
 from .documents import KIND_FOLDERS, KIND_ROOTS, Document, Kind
-from .fields import INVALID, Record, Source, read_record, read_scalar
+from .fields import INVALID, Record, Source, length_message, read_record, read_scalar
 from .fieldtypes import Invalid, tagged_value
 from .markdown import compile_body, slugify
 from .schema import KIND, OBJECTIVE, PAGE
@@ -129,7 +129,7 @@ def _read_page(src: Source, document: Document, body: Body) -> Page:
         if heading and len(title) > src.limits.title:
             line = document.body_line + document.body.count("\n", 0, heading.start())
             src.problems.append(Diagnostic(document.rel, line, 1, "error", "",
-                                           f"title is {len(title):,} characters long, more than {src.limits.title:,}",
+                                           length_message("title", title, src.limits.title),
                                            "shorten the first heading, or raise limits.title in okr-pages.yaml"))
             title = title[:src.limits.title]
     page_id = (values.get("id") if values else None) or default_id(document.content_rel, "page")
