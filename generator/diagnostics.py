@@ -7,6 +7,7 @@ with a message that says what to do, and the command line prints it once, withou
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -63,7 +64,7 @@ def printable(text: str) -> str:
     of user text can move no cursor, colour no terminal and reorder no line."""
     if text.isprintable():
         return text
-    return "".join(char if char.isprintable() or char == " " else _escape(char) for char in text)
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
 
 
 def _escape(char: str) -> str:
@@ -118,19 +119,14 @@ def cap_per_file(items: list[Diagnostic], limit: int) -> list[Diagnostic]:
     """At most ``limit`` diagnostics per file, in order, then one 'and K more' line for the rest
     (an error when any of them is). ``items`` are sorted by file."""
     shown: list[Diagnostic] = []
-    start = 0
-    while start < len(items):
-        end = start
-        while end < len(items) and items[end].file == items[start].file:
-            end += 1
-        group = items[start:end]
+    for _, run in itertools.groupby(items, key=lambda d: d.file):
+        group = list(run)
         if len(group) > limit:
             rest = group[limit:]
             count = sum(int(match[1]) if (match := _MORE.match(d.message)) else 1 for d in rest)
             worst: Severity = "error" if any(d.severity == "error" for d in rest) else "warning"
             group = [*group[:limit], more_problems(rest[0].file, rest[0].line, rest[0].column, worst, count)]
         shown.extend(group)
-        start = end
     return shown
 
 
