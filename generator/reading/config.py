@@ -228,7 +228,7 @@ def _repository(src: Source, record: Record) -> dict[str, str | None]:
             src.error(record.node_of(key), key, f"'{value}' is not an http or https URL",
                       "write a path below repo_url such as edit/main/, or a whole https:// URL")
             value = None
-        elif not _WEB.match(value or "") and values["repo_url"] is None and "repo_url" not in record.invalid:
+        elif not _WEB.match(value) and values["repo_url"] is None and "repo_url" not in record.invalid:
             src.warning(record.node_of(key), key, f"{key} has no effect without repo_url",
                         "add repo_url: with the repository's web address, e.g. https://github.com/acme/okrs")
         elif any(ch.isspace() for ch in value):
