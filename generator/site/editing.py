@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from ..model.content import Config, KeyResult, Objective, kr_ref
+from .markup import url_path
 
 _EDIT = re.compile(r"^(-/)?(edit|blob)/")  # GitHub edit/main/, GitLab -/edit/main/ (and blob/ views)
+_WEB = re.compile(r"^https?://", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def history_uri(config: Config) -> str | None:
     if not edit:
         return None
     path = edit
-    if re.match(r"^https?://", edit, re.IGNORECASE):
+    if _WEB.match(edit):
         if config.repo_url is None or not edit.startswith(config.repo_url.rstrip("/") + "/"):
             return None
         path = edit[len(config.repo_url.rstrip("/")) + 1:]
@@ -57,22 +59,39 @@ def history_uri(config: Config) -> str | None:
     return _EDIT.sub(lambda m: f"{m[1] or ''}commits/", path, count=1)
 
 
-def _join(config: Config, uri: str | None, source: str) -> str | None:
-    if not uri:
-        return None  # an empty edit_uri turns the links off, as in MkDocs
-    path = quote(source, safe="/")
-    if re.match(r"^https?://", uri, re.IGNORECASE):
-        return uri.rstrip("/") + "/" + path
-    if config.repo_url is None:
-        return None
-    return f"{config.repo_url.rstrip('/')}/{uri.strip('/')}/{path}"
+@dataclass(frozen=True)
+class LinkBases:
+    """What a content file's path (in the site folder) is appended to for its edit view and for its
+    history: worked out once from the config (None: no such link)."""
+
+    edit: str | None
+    history: str | None
+
+    def links(self, source: str) -> SourceLinks | None:
+        """The edit and history links of a content file; None when the config names no repository."""
+        if not self.edit and not self.history:
+            return None
+        path = url_path(source)
+        return SourceLinks(self.edit and self.edit + path, self.history and self.history + path)
+
+
+def link_bases(config: Config) -> LinkBases:
+    return LinkBases(_base(config, edit_uri(config)), _base(config, history_uri(config)))
 
 
 def source_links(config: Config, source: str) -> SourceLinks | None:
-    """The edit and history links of a content file (its path in the site folder); None when the
-    config names no repository."""
-    links = SourceLinks(_join(config, edit_uri(config), source), _join(config, history_uri(config), source))
-    return links if links.edit or links.history else None
+    """The edit and history links of one content file (a page renders through ``LinkBases``)."""
+    return link_bases(config).links(source)
+
+
+def _base(config: Config, uri: str | None) -> str | None:
+    if not uri:
+        return None  # an empty edit_uri turns the links off, as in MkDocs
+    if _WEB.match(uri):
+        return uri.rstrip("/") + "/"
+    if config.repo_url is None:
+        return None
+    return f"{config.repo_url.rstrip('/')}/{uri.strip('/')}/"
 
 
 def checkin_command(objective: Objective, kr: KeyResult) -> str | None:

@@ -31,7 +31,7 @@ from ..model.scoring import (
     ScoredTeam,
 )
 from . import api, charts, feed, previews, search
-from .editing import SourceLinks, checkin_command, source_links
+from .editing import LinkBases, SourceLinks, checkin_command, link_bases
 from .formatting import ENGLISH, N_, Language, gettext, plural_samples
 from .markup import Rendered, relative_url, render_body
 
@@ -128,9 +128,13 @@ class SiteView:
         when a page that shows them renders."""
         return changes_since(self.scored)
 
+    @cached_property
+    def _link_bases(self) -> LinkBases:
+        return link_bases(self.config)
+
     def source_links(self, item: Objective | KPI | Page) -> SourceLinks | None:
         """Edit and history links of an item's source file, when the config names a repository."""
-        return source_links(self.config, item.source)
+        return self._link_bases.links(item.source)
 
     def body(self, item: Objective | Page | Any, url: str) -> Rendered:
         """An item's Markdown body as HTML, its links pointing at pages of the site."""
