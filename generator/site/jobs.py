@@ -394,8 +394,7 @@ def cycles_jobs(view: SiteView) -> Iterator[Job]:
         history = []  # a row per team: its score in each cycle of the table (None where it had no objective)
         for team in scored.teams.values():
             if team.history:
-                entries = {entry.cycle.id: entry for entry in team.history}
-                history.append((team, [entries.get(c.id) for c in columns]))
+                history.append((team, [team.in_cycle(c.id) for c in columns]))
         return {"cycles": list(reversed(ordered)), "title": gettext("Cycle archive"),
                 "history_chart": view.chart("history:"),
                 "scored_cycles": columns, "history": history, "description": previews.cycles(scored)}
