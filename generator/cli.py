@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .diagnostics import OkrPagesError, cap_per_file, format_diagnostics, printable
+from .diagnostics import OkrPagesError, format_diagnostics, printable
 from .pipeline import Checked, UsageError, build_site, check_site, resolve_as_of
 
 
@@ -244,7 +244,7 @@ def _require_folder(folder: Path, option: str = "") -> None:
 
 def _check(args: argparse.Namespace) -> int:
     checked = check_site(args.site_dir, _as_of(args), reuse=True)
-    items = cap_per_file(checked.diagnostics.sorted(), checked.site.config.limits.messages)
+    items = checked.shown()
     if items:
         print(format_diagnostics(items, args.format))
     elif args.format == "json":
@@ -273,7 +273,7 @@ def _build(args: argparse.Namespace) -> int:
     overrides = {"base_url": args.base_url} if args.base_url is not None else None
     built = build_site(args.site_dir, out_dir, as_of, overrides=overrides, strict=args.strict, clean=args.clean,
                        progress=_progress if sys.stderr.isatty() else None, jobs=args.jobs, background_save=True)
-    items = cap_per_file(built.checked.diagnostics.sorted(), built.checked.site.config.limits.messages)
+    items = built.checked.shown()
     if items:
         print(format_diagnostics(items, "text"), file=sys.stderr)
     if built.written is None:

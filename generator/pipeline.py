@@ -29,7 +29,7 @@ from .buildrecord import (
     load_record,
     save_record,
 )
-from .diagnostics import Diagnostic, Diagnostics, OkrPagesError
+from .diagnostics import Diagnostic, Diagnostics, OkrPagesError, cap_per_file
 from .model.checks import quality_warnings
 from .model.scoring import ScoredSite, score_site
 from .output import MARKER, OutputTree
@@ -68,6 +68,10 @@ class Checked:
     @property
     def site(self):
         return self.loaded.site
+
+    def shown(self) -> list[Diagnostic]:
+        """The diagnostics as commands print them: sorted, at most ``limits.messages`` per file."""
+        return cap_per_file(self.diagnostics.sorted(), self.site.config.limits.messages)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import Any
 
 import watchfiles
 
-from ..diagnostics import OkrPagesError, cap_per_file, format_diagnostics
+from ..diagnostics import OkrPagesError, format_diagnostics
 from ..pipeline import BuildState, FirstPages, build_site, resolve_as_of
 from ..reading.config import CONFIG_NAME, load_config
 from .livereload import make_handler
@@ -117,7 +117,7 @@ class LiveSite:
             first = FirstPages(set(self.visited), self._first_round) if self.visited else None
             built = build_site(self.site_dir, self.out_dir, as_of, overrides={"base_url": "/"}, state=self.state,
                                first=first)
-            items = cap_per_file(built.checked.diagnostics.sorted(), built.checked.site.config.limits.messages)
+            items = built.checked.shown()
             if items:
                 self.log(format_diagnostics(items, "text"))
             errors = [d for d in items if d.severity == "error"]
