@@ -35,6 +35,7 @@ from .model.scoring import ScoredSite, score_site
 from .output import MARKER, OutputTree
 from .parallel import balance, fork_map, split, workers
 from .reading.fieldtypes import date_in_range
+from .reading.files import site_rel
 from .reading.load import Loaded, gc_paused, load_site
 from .reading.references import content_paths
 
@@ -377,7 +378,7 @@ def _in_site(diagnostic: Diagnostic, site_dir: Path) -> Diagnostic:
     """A template's diagnostic with its file shown relative to the site folder, as all others are."""
     if not os.path.isabs(diagnostic.file):
         return diagnostic
-    rel = os.path.relpath(diagnostic.file, os.path.abspath(site_dir)).replace(os.sep, "/")
+    rel = site_rel(diagnostic.file, os.path.abspath(site_dir))
     return dataclasses.replace(diagnostic, file=rel if not rel.startswith("../") else diagnostic.file)
 
 
