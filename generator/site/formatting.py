@@ -37,11 +37,8 @@ NONE = "—"
 SIGNIFICANT = 6  # digits kept of a measured value: 3.14159, 1,031.5, 0.00125
 STUCK_UNITS = ("%", "pp")  # written as the locale writes a percentage: 5% in English, 5 % in German
 
-# d3-format and d3-time-format strings for what the browser writes (chart axes and tooltips) in
-# English; ``d3_formats()`` has those of the build's language.
-D3_DAY = "%-d %b %Y"  # 7 Oct 2026
-D3_SHORT_DAY = "%-d %b"  # 7 Oct: axis ticks inside one cycle
-D3_MONTH = "%b %Y"  # Nov 2026
+# d3-format strings for the numbers the browser writes (chart axes and tooltips); ``d3_formats()``
+# has these and the dates' d3-time-format strings in the build's language.
 D3_NUMBER = ",.6~r"  # 1,031.5: grouped, six significant digits, trailing zeros trimmed
 D3_PERCENT = ".0%"  # 63%
 
@@ -85,6 +82,14 @@ class Language:
             chosen = skeleton if skeleton in skeletons else match_skeleton(skeleton, skeletons)
             found[skeleton] = skeletons[chosen].pattern if chosen else "y-MM-dd"
         return {**found, **_PATTERNS.get(self.code, {})}
+
+    @functools.cached_property
+    def d3_formats(self) -> dict[str, str]:
+        """See ``d3_formats()``. In English: '%-d %b %Y' (7 Oct 2026), '%-d %b' (7 Oct: axis ticks
+        inside one cycle), '%b %Y' (Nov 2026)."""
+        patterns = self.patterns
+        return {"day": d3_time_pattern(patterns[DAY]), "short_day": d3_time_pattern(patterns[SHORT_DAY]),
+                "month": d3_time_pattern(patterns[MONTH]), "number": D3_NUMBER, "percent": D3_PERCENT}
 
     @functools.cached_property
     def percent_gap(self) -> str:
@@ -320,14 +325,9 @@ def _days(days: int) -> str:
 
 def d3_formats() -> dict[str, str]:
     """d3 format strings for the build's language: 'day', 'short_day', 'month', 'number', 'percent'.
-    Numbers use the d3 locale's symbols (``d3_locale``), so their strings are the same everywhere."""
-    language = _current
-    if language.code == "en":
-        return {"day": D3_DAY, "short_day": D3_SHORT_DAY, "month": D3_MONTH, "number": D3_NUMBER,
-                "percent": D3_PERCENT}
-    patterns = language.patterns
-    return {"day": d3_time_pattern(patterns[DAY]), "short_day": d3_time_pattern(patterns[SHORT_DAY]),
-            "month": d3_time_pattern(patterns[MONTH]), "number": D3_NUMBER, "percent": D3_PERCENT}
+    Numbers use the d3 locale's symbols (``d3_locale``), so their strings are the same everywhere.
+    Worked out once per language; the dict is shared, not to be changed."""
+    return _current.d3_formats
 
 
 def d3_locale() -> dict[str, Any] | None:
