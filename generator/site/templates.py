@@ -101,7 +101,7 @@ def make_environment(theme: Theme, language: Language = formatting.ENGLISH) -> E
     # thousands of times per build); these do the same (translate, escape the values, format) directly.
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     env.filters.update(time=time_tag, pointtime=point_time_tag, progressdate=progress_date, num=formatting.number, numpart=formatting.number_in_range, pct=formatting.percent,
-                       score=formatting.score, label=label, words=words, count=formatting.count, longdate=formatting.long_date, ago=formatting.days_ago, tabledate=formatting.table_date,
+                       score=formatting.score, label=label, words=words, longdate=formatting.long_date, ago=formatting.days_ago, tabledate=formatting.table_date,
                        month=formatting.month, pointdate=formatting.point_date, withunit=formatting.with_unit)
     return env
 
