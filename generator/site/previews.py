@@ -34,6 +34,14 @@ def _kpis(many: int) -> str:
     return _counted(ngettext("%(num)s KPI", "%(num)s KPIs", many), many)
 
 
+def _key_results(many: int) -> str:
+    return _counted(ngettext("%(num)s key result", "%(num)s key results", many), many)
+
+
+def _overdue(many: int) -> str:
+    return _counted(ngettext("%(num)s overdue", "%(num)s overdue", many), many)
+
+
 def shorten(text: str, limit: int = LIMIT) -> str:
     """Whitespace collapsed; cut at a word before ``limit`` characters, with an ellipsis."""
     text = " ".join(text.split())
@@ -76,10 +84,9 @@ def objective(o: ScoredObjective) -> str:
     if o.owner is not None:
         text += " " + _("Owner: %(name)s.") % {"name": o.owner.name}
     where = [part for part in (o.team.name if o.team else None, o.objective.cycle) if part]
-    krs, overdue = len(o.key_results), len(o.overdue)
-    text += f" {' · '.join(where)} · " + _counted(ngettext("%(num)s key result", "%(num)s key results", krs), krs)
-    if overdue:
-        text += ", " + _counted(ngettext("%(num)s overdue", "%(num)s overdue", overdue), overdue)
+    text += f" {' · '.join(where)} · " + _key_results(len(o.key_results))
+    if o.overdue:
+        text += ", " + _overdue(len(o.overdue))
     return shorten(text + ".")
 
 
@@ -123,18 +130,16 @@ def teams(scored: ScoredSite) -> str:
 
 def person(p: ScoredPerson, cycle: ScoredCycle | None) -> str:
     parts = []
-    krs, overdue, past = len(p.key_results), len(p.overdue), len(p.past)
     if p.objectives or p.key_results:
-        values = {"objectives": _objectives(len(p.objectives)),
-                  "key_results": _counted(ngettext("%(num)s key result", "%(num)s key results", krs), krs)}
+        values = {"objectives": _objectives(len(p.objectives)), "key_results": _key_results(len(p.key_results))}
         owned = (_("%(objectives)s and %(key_results)s in %(cycle)s") % {**values, "cycle": cycle.id} if cycle
                  else _("%(objectives)s and %(key_results)s") % values)
         if p.overdue:
-            owned += " (" + _counted(ngettext("%(num)s overdue", "%(num)s overdue", overdue), overdue) + ")"
+            owned += " (" + _overdue(len(p.overdue)) + ")"
         parts.append(owned)
     if p.kpis:
         parts.append(_kpis(len(p.kpis)))
-    if p.past:
+    if past := len(p.past):
         parts.append(_counted(ngettext("%(num)s objective in other cycles", "%(num)s objectives in other cycles",
                                        past), past))
     led = ", ".join(t.name for t in p.teams)
