@@ -86,17 +86,17 @@ def entries(scored: ScoredSite, changes: Changes) -> list[Entry]:
                                f"{status.kpi.title}: {number(point.value, unit)}", status.url, point.date,
                                status.owner.name if status.owner else status.kpi.team, summary))
     for status in changes.raised:
-        kpi = {"kpi": status.kpi.title}
+        kpi, day = {"kpi": status.kpi.title}, _signal_date(status, changes.as_of)
         summary = (_("%(kpi)s is unhealthy, and no key result of this cycle reads it.") if
                    status.signal_reason == "unhealthy" else
                    _("%(kpi)s moved the wrong way three times, and no key result of this cycle reads it.")) % kpi
-        found.append(Entry(f"signal:{status.id}@{_signal_date(status, changes.as_of).isoformat()}",
-                           _("Signal: %(kpi)s needs an OKR") % kpi, status.url,
-                           _signal_date(status, changes.as_of), status.owner.name if status.owner else None, summary))
+        found.append(Entry(f"signal:{status.id}@{day.isoformat()}", _("Signal: %(kpi)s needs an OKR") % kpi,
+                           status.url, day, status.owner.name if status.owner else None, summary))
     for status in changes.cleared:
-        found.append(Entry(f"cleared:{status.id}@{_signal_date(status, changes.as_of).isoformat()}",
+        day = _signal_date(status, changes.as_of)
+        found.append(Entry(f"cleared:{status.id}@{day.isoformat()}",
                            _("Signal cleared: %(kpi)s") % {"kpi": status.kpi.title}, status.url,
-                           _signal_date(status, changes.as_of), status.owner.name if status.owner else None,
+                           day, status.owner.name if status.owner else None,
                            _("%(kpi)s is no longer a signal (%(health)s).") % {
                                "kpi": status.kpi.title, "health": words(status.health)}))
     for o in changes.added:
