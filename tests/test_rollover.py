@@ -155,6 +155,22 @@ def test_dry_run_writes_nothing(example: Path, cli) -> None:
     assert snapshot(example) == before
 
 
+def test_files_are_read_back_with_the_sites_own_limits(example: Path, cli) -> None:
+    # A site that raised limits.title: a 600-character title is fine for check, and so for rollover's
+    # read-back of the new file and of the old one with its next: line.
+    with (example / "okr-pages.yaml").open("a", encoding="utf-8") as config:
+        config.write("limits: {title: 800}\n")
+    old = example / "content/okrs/2026-Q3/sales/mid-market.md"
+    old.write_text(old.read_text(encoding="utf-8").replace("title: Break into the mid-market",
+                                                           "title: " + "Break into the mid-market " * 24, 1),
+                   encoding="utf-8")
+    assert cli("check", example, "--as-of", AS_OF).returncode == 0
+    run = cli("rollover", "2026-Q3", "2026-Q4", "--all", "--dry-run", "--site-dir", example, "--as-of", AS_OF)
+    assert run.returncode == 0, run.stderr
+    assert run.lines[-1] == ("would write 1 new objective file for 2026-Q4 and add next: to 1 file of 2026-Q3; "
+                             "5 objectives not carried (nothing was written)")
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["2026-Q5", "2027-Q1"], "FROM: unknown cycle '2026-Q5' (did you mean '2026-Q4'?)"),
     (["2026-Q4", "2026-Q3"], "TO (2026-Q3, from 2026-07-01) must start after FROM (2026-Q4, from 2026-10-01)"),

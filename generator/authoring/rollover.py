@@ -32,14 +32,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import OkrPagesError, did_you_mean
-from ..model.content import KeyResult, Objective
+from ..diagnostics import Diagnostic, OkrPagesError, did_you_mean
+from ..model.content import Config, KeyResult, Objective
 from ..model.review import verdict
 from ..model.scoring import BOUNDARY_DIGITS, ScoredKR, ScoredObjective, ScoredSite
 from ..pipeline import Checked, check_site, refuse_errors
 from ..reading.config import implicit_cycle
 from ..reading.documents import KIND_ROOTS, load_document
-from ..reading.items import default_id, read_item
+from ..reading.items import ItemResult, default_id, read_item
 from ..reading.markdown import slugify
 from .new import yaml_text
 from .yamledit import EditError, TextFile, front_of, quote, set_entry, yaml_number
@@ -155,9 +155,10 @@ def rollover(site_dir: Path, source: str, target: str, as_of: dt.date, team: str
         outside = rel.removeprefix(content_dir + "/").split("/")[0] != KIND_ROOTS["objective"]
         text = objective_text(score, new_id, target, aligns, blocks, explicit_id,
                               _body(score.objective, rel, content_dir), outside)
-        _verify_new(text, rel, content_dir, new_id, target, score.id, problems)
+        config = scored.site.config
+        _verify_new(text, rel, content_dir, config, new_id, target, score.id, problems)
         try:
-            old_file, old_lines, line = _next_edit(site_dir, score.objective, new_id, content_dir)
+            old_file, old_lines, line = _next_edit(site_dir, score.objective, new_id, content_dir, config)
         except (EditError, OSError, UnicodeDecodeError) as exc:
             problems.append(f"{score.objective.source}: cannot add next: ({exc})")
             continue
@@ -345,14 +346,22 @@ def _body(objective: Objective, new_rel: str, content_dir: str) -> str:
     return "\n".join(lines)
 
 
-def _verify_new(text: str, rel: str, content_dir: str, new_id: str, target: str, old_id: str,
-                problems: list[str]) -> None:
-    """Read the new file as okr-pages will: no error, and the id, cycle and link back intended."""
+def _read_back(text: str, rel: str, content_dir: str, config: Config) -> tuple[ItemResult | None, Diagnostic | None]:
+    """A file's new text read as a build reads it, with the site's Markdown and limits settings: the
+    item and its problems, or the problem that keeps it from being read at all."""
     document, problem = load_document(text.encode("utf-8"), rel, rel.removeprefix(content_dir + "/"))
     if document is None:
+        return None, problem
+    return read_item(document, content_dir, lambda other: (None, None), config.markdown_html, config.limits), None
+
+
+def _verify_new(text: str, rel: str, content_dir: str, config: Config, new_id: str, target: str, old_id: str,
+                problems: list[str]) -> None:
+    """Read the new file as okr-pages will: no error, and the id, cycle and link back intended."""
+    result, problem = _read_back(text, rel, content_dir, config)
+    if result is None:
         problems.append(f"{rel}: cannot be written readably ({problem.text() if problem else 'unreadable'})")
         return
-    result = read_item(document, content_dir, lambda other: (None, None))
     errors = [p for p in result.problems if p.severity == "error"]
     item = result.item
     if errors or not isinstance(item, Objective) or (item.id, item.cycle, item.previous) != (new_id, target, old_id):
@@ -360,8 +369,8 @@ def _verify_new(text: str, rel: str, content_dir: str, new_id: str, target: str,
         problems.append(f"{rel}: cannot be written readably ({shown})")
 
 
-def _next_edit(site_dir: Path, objective: Objective, new_id: str,
-               content_dir: str) -> tuple[TextFile, list[str], int]:
+def _next_edit(site_dir: Path, objective: Objective, new_id: str, content_dir: str,
+               config: Config) -> tuple[TextFile, list[str], int]:
     """The old file, and its lines with ``next: NEW-ID`` written in, checked by reading them back:
     one line more (or one empty ``next:`` filled), and nothing else read differently."""
     file = TextFile.read(site_dir / objective.source)
@@ -369,9 +378,7 @@ def _next_edit(site_dir: Path, objective: Objective, new_id: str,
     lines, line = set_entry(file.lines, front, offset, "next", new_id)
     if len(lines) - len(file.lines) > 1:
         raise EditError("more than one line would change")
-    document, _ = load_document(file.text(lines).encode("utf-8"), objective.source,
-                                objective.source.removeprefix(content_dir + "/"))
-    result = read_item(document, content_dir, lambda other: (None, None)) if document else None
+    result, _ = _read_back(file.text(lines), objective.source, content_dir, config)
     after = result.item if result else None
     if not isinstance(after, Objective) or after.next != new_id:
         raise EditError("the edited file does not read back with the new next:")
