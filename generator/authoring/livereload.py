@@ -92,12 +92,6 @@ def make_handler(live: LiveSite) -> type[SimpleHTTPRequestHandler]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(live.out_dir), **kwargs)
 
-        def handle(self) -> None:
-            try:
-                super().handle()
-            except (ConnectionError, TimeoutError):
-                pass  # the client went away mid-response (a closed tab, a cancelled download)
-
         def log_message(self, format: str, *args: Any) -> None:
             pass  # one line per request would bury the build messages
 
