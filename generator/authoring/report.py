@@ -27,10 +27,10 @@ from ..model.review import review_cycle
 from ..model.scoring import ScoredSite
 from ..output import write_file
 from ..pipeline import Checked, check_site, refuse_errors
-from ..site import charts, vega
 from ..site.formatting import ENGLISH, Language, gettext, speaking
-from ..site.jobs import chart_spec, review_context
+from ..site.jobs import review_context
 from ..site.markup import Rendered, render_body
+from ..site.render import svg_charts
 from ..site.templates import make_environment
 from ..site.themes import Theme, load_theme
 from ..site.translations import load_language
@@ -107,7 +107,7 @@ def report_html(checked: Checked, theme: Theme, site_dir: Path, cycle_id: str, l
     scored = checked.scored
     env = make_environment(theme, language)
     review = review_cycle(scored, cycle_id)
-    drawn = _svg_charts(scored, [f"grades:{cycle_id}", f"teams:{cycle_id}"])
+    drawn = {key: wide for key, (wide,) in svg_charts(scored, [f"grades:{cycle_id}", f"teams:{cycle_id}"]).items()}
     paths = _report_paths(scored, site_dir, cycle_id)
 
     def retrospective(objective: Objective) -> Rendered | None:
@@ -124,13 +124,6 @@ def report_html(checked: Checked, theme: Theme, site_dir: Path, cycle_id: str, l
         "grades_chart": drawn.get(f"grades:{cycle_id}"), "teams_chart": drawn.get(f"teams:{cycle_id}"),
     }
     return env.get_template("report.html").render(context)
-
-
-def _svg_charts(scored: ScoredSite, keys: list[str]) -> dict[str, Markup]:
-    specs = {key: spec for key in keys if (spec := chart_spec(scored, key)) is not None}
-    names = list(specs)
-    svgs = vega.render_svgs([specs[key] for key in names], [f"c{charts.short_id(key)}-" for key in names])
-    return {key: Markup(svg) for key, svg in zip(names, svgs, strict=True)}
 
 
 def _inline_css(entry: Any) -> Markup:

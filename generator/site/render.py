@@ -7,6 +7,7 @@ import re
 from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
+from ..model.scoring import ScoredSite
 from . import charts, vega
 from .jobs import Job, SiteView, chart_spec, frame_context
 from .templates import template_failure
@@ -45,15 +46,22 @@ def draw_svg_charts(view: SiteView, jobs: list[Job]) -> None:
     rearrange itself, and one drawn wide would shrink its text to a few pixels); the stylesheet
     shows the one that fits its column."""
     keys = sorted({key for job in jobs for key in job.charts} - view.chart_html.keys())
-    specs = {key: spec for key in keys if (spec := chart_spec(view.scored, key)) is not None}
-    if not specs:
-        return
-    names = list(specs)
-    wide = [specs[key] for key in names]
-    narrow = [{**spec, "width": vega.NARROW_WIDTH} if spec.get("width") == "container" else spec for spec in wide]
-    prefixes = [f"c{charts.short_id(key)}-" for key in names] + [f"n{charts.short_id(key)}-" for key in names]
-    svgs = vega.render_svgs(wide + narrow, prefixes)
     view.chart_html.update({
-        key: Markup('<div class="svg-wide">') + Markup(large) + Markup('</div><div class="svg-narrow">')
-        + Markup(small) + Markup("</div>")
-        for key, large, small in zip(names, svgs[:len(names)], svgs[len(names):], strict=True)})
+        key: Markup('<div class="svg-wide">') + large + Markup('</div><div class="svg-narrow">') + small
+        + Markup("</div>") for key, (large, small) in svg_charts(view.scored, keys, phones=True).items()})
+
+
+def svg_charts(scored: ScoredSite, keys: list[str], phones: bool = False) -> dict[str, tuple[Markup, ...]]:
+    """Static SVG drawings of charts (keys without a chart left out), in one batch of workers: each
+    as wide as its column, and with ``phones`` also as wide as a phone's screen, second."""
+    specs = {key: spec for key in keys if (spec := chart_spec(scored, key)) is not None}
+    if not specs:
+        return {}
+    names = list(specs)
+    drawn = [specs[key] for key in names]
+    prefixes = [f"c{charts.short_id(key)}-" for key in names]
+    if phones:
+        drawn += [{**spec, "width": vega.NARROW_WIDTH} if spec.get("width") == "container" else spec for spec in drawn]
+        prefixes += [f"n{charts.short_id(key)}-" for key in names]
+    svgs = [Markup(svg) for svg in vega.render_svgs(drawn, prefixes)]
+    return {key: tuple(svgs[index::len(names)]) for index, key in enumerate(names)}
