@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -91,17 +92,18 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-def require_chromium() -> None:
-    """Browser tests need Debian's Chromium. CI (.ci/run installs it) fails without it; elsewhere the
-    tests are skipped with the install command, so the README's pytest passes on any machine."""
-    import os
-
-    if Path(CHROMIUM).exists():
-        return
-    message = f"Chromium not found at {CHROMIUM}: install it with 'apt-get install chromium'"
+def missing_tool(message: str) -> NoReturn:
+    """A tool a test needs is not installed. CI (.ci/run installs every one) fails; elsewhere the test
+    is skipped with ``message`` (the install command), so the README's pytest passes on any machine."""
     if os.environ.get("CI"):
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+def require_chromium() -> None:
+    """Browser tests need Debian's Chromium."""
+    if not Path(CHROMIUM).exists():
+        missing_tool(f"Chromium not found at {CHROMIUM}: install it with 'apt-get install chromium'")
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ pages to look for the progress bars.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import require_chromium
+from conftest import missing_tool, require_chromium
 from test_browser import (  # noqa: F401 - fixtures, used by name
     AS_OF,
     PREFIX,
@@ -171,9 +170,7 @@ def _require_pdftoppm() -> str:
     if found:
         return found
     message = "pdftoppm not found: install it with 'apt-get install poppler-utils'"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    missing_tool(message)
 
 
 def _tone_pixels(pdftoppm: str, pdf: bytes, folder: Path, colour: tuple[int, int, int]) -> int:
@@ -237,9 +234,7 @@ def _require_axe() -> Path:
     if AXE.is_file():
         return AXE
     message = f"axe-core not found at {AXE}: install it with 'npm ci --prefix tests/axe'"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    missing_tool(message)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import missing_tool
 from test_refresh import AS_OF, LEFT, kpi, table
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -32,9 +33,7 @@ def _server_binaries() -> Path:
     if versions:
         return versions[-1].parent
     message = f"PostgreSQL's server binaries (pg_ctl) not found: install them with '{INSTALL}'"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    missing_tool(message)
 
 
 def _free_port() -> int:

@@ -7,14 +7,13 @@ pdftotext and pdfinfo (Debian's poppler-utils, which .ci/run installs).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, missing_tool
 
 AS_OF = "2026-11-22"
 Q3_TITLES = ["Keep the customers we already won", "Prove that self-serve can be a growth engine",
@@ -28,9 +27,7 @@ def require_poppler() -> None:
     if shutil.which("pdftotext") and shutil.which("pdfinfo"):
         return
     message = "pdftotext not found: install it with 'apt-get install poppler-utils'"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    missing_tool(message)
 
 
 @pytest.fixture(scope="module")
