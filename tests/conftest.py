@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -23,6 +24,20 @@ teams:
   - {id: sales, name: Sales, parent: company}
   - {id: cs, name: Customer Success, parent: company}
 """
+
+
+def copy_example(root: Path, extra_config: str = "") -> Path:
+    """The bundled example site copied to ``root / "site"``, ``extra_config`` added to its config."""
+    site = root / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    (site / "okr-pages.yaml").write_text((REPO / "okr-pages.yaml").read_text(encoding="utf-8") + extra_config,
+                                         encoding="utf-8")
+    return site
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by its relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def write_site(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -7,6 +7,7 @@ failure, not a skip.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import re
 import threading
@@ -86,10 +87,10 @@ def _handler_for(root: Path) -> type[http.server.SimpleHTTPRequestHandler]:
     return SubPathHandler
 
 
-@pytest.fixture(scope="module")
-def server(site_dir: Path) -> Iterator[str]:
-    """Base URL (origin + PREFIX) of a local server for the built site."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(site_dir))
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """Base URL (origin + PREFIX) of a local server for a built site in ``root``."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(root))
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, name="okr-pages-test-http", daemon=True)
     thread.start()
@@ -100,6 +101,13 @@ def server(site_dir: Path) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def server(site_dir: Path) -> Iterator[str]:
+    """Base URL (origin + PREFIX) of a local server for the built site."""
+    with serving(site_dir) as url:
+        yield url
 
 
 @dataclass

@@ -13,11 +13,10 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, copy_example, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,10 +96,7 @@ def assert_located(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("fuzz") / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "okr-pages.yaml", root / "okr-pages.yaml")
-    return root
+    return copy_example(tmp_path_factory.mktemp("fuzz"))
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, database=None,

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import tree
 
 from generator.cli import main
 
@@ -21,10 +22,6 @@ THEME_STATIC = HERE.parent / "themes" / "default" / "static"
 # The Vega bundle is vl-convert's output, not ours: checked for presence, not compared. The theme's
 # static files are checked against the theme itself rather than kept twice.
 NOT_COMPARED = {"assets/vega.js", ".okr-pages"} | {f"assets/{p.name}" for p in THEME_STATIC.iterdir()}
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, copy_example, run_cli
 
 from generator.cli import main
 
@@ -616,13 +616,10 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_old_or_new_site(tmp_path: P
     """kill -9 a real build at moments spread over its run: the output folder is there each time,
     and it is a whole tree, the old one or the new one."""
     import random
-    import shutil
     import signal
     import time
 
-    root = tmp_path / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "okr-pages.yaml", root / "okr-pages.yaml")
+    root = copy_example(tmp_path)
     out = tmp_path / "out"
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["PYTHONPATH"] = str(REPO)

@@ -17,26 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import copy_example, tree
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from generator.buildrecord import CACHE_DIR
 from generator.pipeline import BuildState, FirstPages, build_site
 
-REPO = Path(__file__).resolve().parents[1]
 START = dt.date(2026, 11, 15)
 pytestmark = pytest.mark.slow
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def copy_example(root: Path) -> Path:
-    site = root / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "okr-pages.yaml", site / "okr-pages.yaml")
-    return site
 
 
 def files(site: Path, pattern: str) -> list[Path]:

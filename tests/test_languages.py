@@ -11,12 +11,11 @@ import html
 import importlib.util
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import run_cli, write_site
+from conftest import copy_example, run_cli, write_site
 
 from generator.cli import main
 from generator.model.content import Point
@@ -295,10 +294,7 @@ def test_the_api_is_the_same_in_every_language(german: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize("language", ["fr", "es", "id"])
 def test_french_spanish_and_indonesian_sites_leave_no_english_ui_word_on_the_home_page(tmp_path: Path,
                                                                                      language: str) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    (site / "okr-pages.yaml").write_text((REPO / "okr-pages.yaml").read_text(encoding="utf-8")
-                                         + f"language: {language}\n", encoding="utf-8")
+    site = copy_example(tmp_path, f"language: {language}\n")
     out = tmp_path / "out"
     assert main(["build", str(site), "--out", str(out), "--as-of", AS_OF]) == 0
     home = read(out, "index.html")

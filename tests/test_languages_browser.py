@@ -6,20 +6,16 @@ finds nothing.
 
 from __future__ import annotations
 
-import http.server
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import require_chromium
+from conftest import copy_example, require_chromium
 from test_browser import (  # noqa: F401 - fixtures, used by name
     AS_OF,
-    PREFIX,
-    _handler_for,
     new_page,
+    serving,
     wait_for_charts,
 )
 from test_readers_browser import _require_axe
@@ -28,7 +24,6 @@ from generator.cli import main as cli_main
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[1]
 NBSP = "\u00a0"
 
 
@@ -36,10 +31,7 @@ NBSP = "\u00a0"
 def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_chromium()
     root = tmp_path_factory.mktemp("german")
-    site = root / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    (site / "okr-pages.yaml").write_text((REPO / "okr-pages.yaml").read_text(encoding="utf-8") + "language: de\n",
-                                         encoding="utf-8")
+    site = copy_example(root, "language: de\n")
     assert cli_main(["build", str(site), "--out", str(root / "out"), "--as-of", AS_OF]) == 0
     return root / "out"
 
@@ -47,17 +39,8 @@ def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def german_server(german_site: Path) -> Iterator[str]:
     """The German site over HTTP under PREFIX, as axe-core reads style sheets with requests."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(german_site))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, name="okr-pages-german-http", daemon=True)
-    thread.start()
-    try:
-        host, port = httpd.server_address[:2]
-        yield f"http://{host}:{port}{PREFIX}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serving(german_site) as url:
+        yield url
 
 
 def _open(opened, site: Path, rel: str) -> None:

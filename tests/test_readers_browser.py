@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import missing_tool, require_chromium
+from conftest import copy_example, missing_tool, require_chromium
 from test_browser import (  # noqa: F401 - fixtures, used by name
     AS_OF,
     PREFIX,
@@ -408,10 +408,7 @@ def test_search_forgives_a_typo_shows_a_snippet_and_names_the_query(new_page, se
 def svg_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     require_chromium()
     root = tmp_path_factory.mktemp("svg-mode")
-    site = root / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    (site / "okr-pages.yaml").write_text((REPO / "okr-pages.yaml").read_text(encoding="utf-8") + "charts: svg\n",
-                                         encoding="utf-8")
+    site = copy_example(root, "charts: svg\n")
     assert cli_main(["build", str(site), "--out", str(root / "out"), "--as-of", AS_OF]) == 0
     yield root / "out"
 

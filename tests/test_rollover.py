@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import copy_example
 
 from generator.authoring.rollover import carry_id
 
@@ -16,10 +16,7 @@ AS_OF = "2026-11-22"
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "okr-pages.yaml", site / "okr-pages.yaml")
-    return site
+    return copy_example(tmp_path)
 
 
 def snapshot(site: Path) -> dict[str, str]:

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import REPO, tree
 
-REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 10.0
 
 MRR = """\
@@ -230,10 +230,6 @@ def test_serve_refuses_a_port_out_of_range(cli, site):
         "okr-pages serve: error: argument --port: expected a port number from 0 to 65535, got '70000'")
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize("opened_meanwhile", [False, True])
 def test_a_save_writes_and_reloads_the_open_pages_first_then_the_rest(site, tmp_path, opened_meanwhile):
     """Fast render: the page a browser has open is written (and reloaded) before the other pages;
@@ -272,6 +268,6 @@ def test_a_save_writes_and_reloads_the_open_pages_first_then_the_rest(site, tmp_
     assert "Grow revenue fast" in (out / "index.html").read_text()
     cold = tmp_path / "cold"
     build_site(root, cold, as_of, overrides={"base_url": "/"}, clean=True)
-    assert _tree(out) == _tree(cold)
+    assert tree(out) == tree(cold)
     # the next save starts from a record that matches the output: nothing is left to do
     assert live.rebuild("nothing changed").version == status.version
