@@ -4,6 +4,7 @@ review page as it prints.
 The HTML is opened offline in Chromium with every request intercepted; the PDF is read back with
 pdftotext and pdfinfo (Debian's poppler-utils, which .ci/run installs).
 """
+# ruff: noqa: F811 - test_browser.py's built example (site_dir) is imported, and used by name
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, missing_tool
+from test_browser import site_dir  # noqa: F401 - a fixture, used by name
 
 AS_OF = "2026-11-22"
 Q3_TITLES = ["Keep the customers we already won", "Prove that self-serve can be a growth engine",
@@ -195,22 +197,13 @@ def test_report_opens_offline_with_no_request_and_draws_its_charts(browser, html
     context.close()
 
 
-@pytest.fixture(scope="module")
-def built_example(tmp_path_factory) -> Path:
-    from generator.cli import main
-
-    out = tmp_path_factory.mktemp("review-site") / "site"
-    assert main(["build", str(REPO), "--out", str(out), "--as-of", AS_OF]) == 0
-    return out
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_review_page_prints_on_a4_and_letter(browser, built_example: Path, tmp_path: Path, paper: str) -> None:
+def test_review_page_prints_on_a4_and_letter(browser, site_dir: Path, tmp_path: Path, paper: str) -> None:
     require_poppler()
     context = browser.new_context(color_scheme="dark")  # a reader in dark mode prints it
     page = context.new_page()
-    page.goto((built_example / "cycles/2026-Q3/review/index.html").as_uri())
+    page.goto((site_dir / "cycles/2026-Q3/review/index.html").as_uri())
     page.wait_for_function("() => Array.from(document.querySelectorAll('.chart-canvas')).every(c => c.querySelector('svg'))")
     page.emulate_media(media="print")
     style = page.evaluate("""() => {
