@@ -7,6 +7,7 @@ stay English; api/*.json stays language-neutral.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import importlib.util
 import json
@@ -101,6 +102,7 @@ def read(out: Path, rel: str) -> str:
 
 # -- the catalogs ---------------------------------------------------------------------------------
 
+@functools.cache  # half a second each; nine tests read it, none changes it
 def _extracted() -> dict[object, object]:
     """Every UI string of the code and the theme, extracted as tools/catalogs.py does."""
     spec = importlib.util.spec_from_file_location("catalogs_tool", REPO / "tools" / "catalogs.py")
