@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import io
 from pathlib import Path
 
 import pytest
+from conftest import run_in_process as run
 
 from generator.authoring.checkin import checkin
 from generator.buildrecord import CACHE_DIR
-from generator.cli import main
 
 AS_OF = "2026-11-22"
 KR = "2026-Q4/sales/win"
@@ -97,14 +95,6 @@ def okrs(site) -> Path:
         "content/kpis/churn.md": CHURN,
         "content/kpis/churn.csv": CHURN_CSV,
     })
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    """The CLI in this process: exit code, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in args])
-    return code, out.getvalue(), err.getvalue()
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

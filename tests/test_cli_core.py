@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as dt
-import io
 import json
 from pathlib import Path
 
 import pytest
-from conftest import tree
-
-from generator.cli import main
+from conftest import run_in_process, tree
 
 AS_OF = "2026-11-15"
 
@@ -138,10 +134,7 @@ class Done:
 
 def run_here(*args) -> Done:
     """The command line in this process: fast once the chart templates are warm."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in args])
-    return Done(code, out.getvalue(), err.getvalue())
+    return Done(*run_in_process(*args))
 
 
 def build(root, out, *extra):

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import run_in_process
 
 from generator.cli import main
 
@@ -28,17 +29,12 @@ CHECKED: list[tuple[Path, tuple[str, ...], list[str], int]] = []  # (site, extra
 
 def expect(site_dir, lines, code=1, *extra):
     """Run check in this process and compare every diagnostic line, in order, and the exit code."""
-    import contextlib
-    import io
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        returncode = main(["check", str(site_dir), *AS_OF, *extra])
-    got = [line for line in out.getvalue().splitlines() if line.strip()]
+    returncode, out, err = run_in_process("check", site_dir, *AS_OF, *extra)
+    got = [line for line in out.splitlines() if line.strip()]
     assert got == lines, "\n".join(got)
-    assert returncode == code, err.getvalue()
+    assert returncode == code, err
     CHECKED.append((site_dir, extra, lines, code))
-    return err.getvalue()
+    return err
 
 
 def objective(*, head="title: Win enterprise\ncycle: 2026-Q4\nteam: sales\nowner: Dana\n", krs=None):

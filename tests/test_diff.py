@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 import json
 from pathlib import Path
 
 import pytest
-
-from generator.cli import main
+from conftest import run_in_process as run
 
 OKRS = {
     "as_of": "2026-11-22",
@@ -43,13 +40,6 @@ def write_api(folder: Path, okrs: dict, kpis: dict) -> Path:
     (folder / "okrs.json").write_text(json.dumps(okrs), encoding="utf-8")
     (folder / "kpis.json").write_text(json.dumps(kpis), encoding="utf-8")
     return folder
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in args])
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_changed_added_and_removed_figures(tmp_path):

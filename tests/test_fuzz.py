@@ -10,17 +10,14 @@ of examples, derandomised so a run is repeatable.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
 import pytest
 from conftest import REPO, copy_example, run_cli
+from conftest import run_in_process as run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from generator.cli import main
 
 pytestmark = pytest.mark.slow
 AS_OF = ("--as-of", "2026-11-15")
@@ -77,13 +74,6 @@ def mutate(text: str, kind: str, where: str | int, what: str) -> str:
         cut = line.find(": ") + 2 if ": " in line else line.find(",") + 1 if "," in line else len(line)
         lines[at] = line[:cut] + what
     return "\n".join(lines)
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(arg) for arg in args])
-    return code, out.getvalue(), err.getvalue()
 
 
 def assert_located(text: str) -> None:

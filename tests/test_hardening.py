@@ -9,7 +9,6 @@ opened (an audit hook records every file the command opens) or written.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import subprocess
@@ -20,9 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_example, run_cli
-
-from generator.cli import main
+from conftest import REPO, copy_example, run_cli, run_in_process
 
 AS_OF = ("--as-of", "2026-11-15")
 OKR = "content/okrs/2026-Q4/x.md"
@@ -81,10 +78,8 @@ def opened_files() -> Iterator[list[str]]:
 
 def run(*args: str | Path) -> tuple[int, list[str], str]:
     """The command in this process: (exit code, stdout lines, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(arg) for arg in args])
-    return code, [line for line in out.getvalue().splitlines() if line.strip()], err.getvalue()
+    code, out, err = run_in_process(*args)
+    return code, [line for line in out.splitlines() if line.strip()], err
 
 
 def problems(stderr: str) -> list[str]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
+from conftest import run_in_process as run
 
 from generator.authoring.new import new_file
-from generator.cli import main
 
 AS_OF = "2026-11-22"
 CONFIG = """\
@@ -19,13 +17,6 @@ teams:
   - {id: company, name: Company, lead: Maya Lindqvist}
   - {id: sales, name: Sales, parent: company, lead: Dana Reyes}
 """
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in args])
-    return code, out.getvalue(), err.getvalue()
 
 
 def assert_clean(root: Path) -> None:
