@@ -18,7 +18,7 @@ from test_browser import (  # noqa: F401 - fixtures, used by name
     serving,
     wait_for_charts,
 )
-from test_readers_browser import _require_axe
+from test_readers_browser import _require_axe, axe_violations
 
 from generator.cli import main as cli_main
 
@@ -108,9 +108,7 @@ def test_axe_finds_nothing_on_german_pages(new_page, german_server):
         opened.page.wait_for_load_state("load")
         wait_for_charts(opened.page)
         assert opened.page.evaluate("() => document.documentElement.lang") == "de"
-        opened.page.add_script_tag(path=str(axe))
-        violations = opened.page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
-            .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)""")
+        violations = axe_violations(opened.page, axe)
         if violations:
             found[rel] = violations
     assert found == {}

@@ -237,6 +237,13 @@ def _require_axe() -> Path:
     missing_tool(message)
 
 
+def axe_violations(page, axe: Path) -> list[str]:
+    """What axe-core finds wrong on the page as it is: 'rule (impact): the first three elements'."""
+    page.add_script_tag(path=str(axe))
+    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)""")
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violation_on_any_page(new_page, server, scheme):
     axe = _require_axe()
@@ -244,9 +251,7 @@ def test_axe_finds_no_violation_on_any_page(new_page, server, scheme):
     found = {}
     for kind in PAGE_TYPES:
         _open(opened, server, kind)
-        opened.page.add_script_tag(path=str(axe))
-        violations = opened.page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
-            .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)""")
+        violations = axe_violations(opened.page, axe)
         if violations:
             found[kind] = violations
     assert found == {}
