@@ -97,17 +97,29 @@ def _too_deep(text: str) -> Any:
         return None
     if text.count("[") + text.count("{") + 2 * (max(map(len, text.split("\n"))) + 1) <= MAX_DEPTH:
         return None
-    depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return event.start_mark
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
+        return _deeper_than_max(text, _Loader)
     except yaml.YAMLError:
-        return None  # composing reports it, having gone no deeper than here
+        # libyaml's scanner reads ahead and, since PyYAML 6.0.4, refuses flow nesting deeper than its
+        # own limit before it yields the events we count: count them again with the pure-Python
+        # parser (iterative, with no limit), so the message and its place are ours in every version.
+        # Only broken or absurdly nested text gets here.
+        try:
+            return _deeper_than_max(text, yaml.SafeLoader)
+        except yaml.YAMLError:
+            return None  # composing reports it, having gone no deeper than here
+
+
+def _deeper_than_max(text: str, loader: Any) -> Any:
+    """The start mark of the first list or mapping nested deeper than MAX_DEPTH, or None."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
     return None
 
 
