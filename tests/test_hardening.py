@@ -660,6 +660,11 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_old_or_new_site(tmp_path: P
     ("2026-09,5\n2026-10,6\n", 6),  # no header: the first row is a point
     ("region,Value,month\nEU,3,2026-09\nEU,2,2026-10\n", 2),
     ("month,mrr\n2026-09,900\n2026-10,950\n", 950),  # one column named: the other one is the other role
+    # SPEC §2.3: not both named, so the first and the second column (the first release read these)
+    ("month,mrr,notes\n2026-09,900,launch\n2026-10,950,\n", 950),
+    ("date,mrr,notes,owner\n2026-09-01,900,a,b\n2026-10-01,951,,\n", 951),
+    ("Month,Value,notes\n2026-09,900,x\n2026-10,952,y\n", 952),
+    ("when,amount,notes\n2026-09,900,x\n2026-10,953,y\n", 953),
 ])
 def test_csv_columns_are_found_by_header_name(site, csv_text: str, latest: float) -> None:
     root = base_site(site, {"content/kpis/churn.csv": csv_text})

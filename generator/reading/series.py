@@ -84,11 +84,13 @@ class CsvLayout:
 def csv_layout(first_row: list[str], names: dict[str, str] | None) -> CsvLayout:
     """The columns of a CSV whose first row is ``first_row``.
 
-    ``names`` (the KPI's ``columns:``) picks columns by header name. Without it a header is read by
-    name: a date column is called date, day, week or month and the value column value (in any
-    case); a column left unnamed is the other one of a two-column file, or the first two columns
-    are taken when neither is named. A file whose first row is already a date and a number has no
-    header and is read by position: date, then value."""
+    ``names`` (the KPI's ``columns:``) picks columns by header name. Without it (SPEC §2.3) the
+    dates and values are the columns named for them when the header has both (a date column is
+    called date, day, week or month, the value column value, in any case), otherwise the first and
+    the second column: ``month,mrr,notes`` is read so, as the first release read it. In a
+    two-column file a column left unnamed is the other one; where a named column stands in the
+    other's place (``mrr,month,notes``) the file is refused, as every release refused it. A file
+    whose first row is already a date and a number has no header and is read by position."""
     cells = [cell.strip() for cell in first_row]
     if names:
         indexes = []
@@ -117,6 +119,8 @@ def csv_layout(first_row: list[str], names: dict[str, str] | None) -> CsvLayout:
         return CsvLayout(date, value, True)
     if len(cells) == 2:  # one column is named: the other one is the other role
         return CsvLayout(date, 1 - date, True) if date is not None else CsvLayout(1 - value, value, True)  # type: ignore[operator, arg-type]
+    if date == 0 or value == 1:  # the named column is where the first two columns put it
+        return CsvLayout(0, 1, True)
     role, wanted = ("value", "'value'") if value is None else ("date", "'date', 'day', 'week' or 'month'")
     raise ColumnProblem(role, f"CSV has no {role} column (a column named {wanted})",
                         f"name it {wanted.split(',')[0]}, or set columns: {{{role}: NAME}} in the KPI; "
