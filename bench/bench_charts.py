@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.model.content import KPI, Cycle, KeyResult, Objective, Point, Thresholds
-from generator.model.scoring import ScoredKPI, ScoredKR, ScoredObjective
+from generator.scoring.scores import ScoredKPI, ScoredKR, ScoredObjective
 from generator.site import charts, vega
 
 CYCLE = Cycle("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31), "Q4 2026")

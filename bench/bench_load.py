@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_large import generate as generate_org
 
-from generator.model.checks import quality_warnings
-from generator.model.scoring import score_site
 from generator.reading.load import load_site
+from generator.scoring.quality import quality_warnings
+from generator.scoring.scores import score_site
 
 AS_OF = dt.date(2026, 11, 15)
 

@@ -287,7 +287,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .authoring.serve import serve
+    from .commands.serve import serve
 
     as_of = _as_of(args)
     return serve(args.site_dir, args.port, as_of if args.as_of else None, host=args.host)
@@ -319,7 +319,7 @@ def _checkin(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .authoring.diff import diff_folders
+    from .commands.diff import diff_folders
 
     print(diff_folders(args.old_dir, args.new_dir))
     return 0
@@ -346,8 +346,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _refresh(args: argparse.Namespace) -> int:
     from .reading.config import CONFIG_NAME
-    from .sources import report
-    from .sources.refresh import refresh
+    from .refresh import table
+    from .refresh.run import refresh
 
     if not args.site_dir.is_dir() and (Path(CONFIG_NAME).is_file() or Path("content").is_dir()):
         # 'okr-pages refresh mrr' in a site folder: the first KPI id was taken for SITE_DIR
@@ -358,9 +358,9 @@ def _refresh(args: argparse.Namespace) -> int:
     run = refresh(args.site_dir, args.kpi_ids, as_of=as_of, dry_run=args.dry_run, progress=progress)
     if run.problems:
         print(format_diagnostics(run.problems, "text"), file=sys.stderr)
-    shown = {"text": report.text, "markdown": report.markdown, "json": report.to_json}[args.format](run)
+    shown = {"text": table.text, "markdown": table.markdown, "json": table.to_json}[args.format](run)
     print(shown, end="" if shown.endswith("\n") else "\n")
-    print(report.summary(run), file=sys.stderr)
+    print(table.summary(run), file=sys.stderr)
     return 1 if run.failed else 0
 
 
@@ -369,7 +369,7 @@ def _refresh_progress(done: int, total: int) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .authoring.report import report
+    from .commands.report import report
 
     as_of = _as_of(args, "--site-dir")
     made = report(args.site_dir, args.cycle, as_of, out=args.out, pdf=args.pdf, paper=args.paper)

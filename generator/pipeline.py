@@ -30,14 +30,14 @@ from .buildrecord import (
     save_record,
 )
 from .diagnostics import Diagnostic, Diagnostics, OkrPagesError, cap_per_file
-from .model.checks import quality_warnings
-from .model.scoring import ScoredSite, score_site
 from .output import MARKER, OutputTree
 from .parallel import balance, fork_map, split, workers
 from .reading.fieldtypes import date_in_range
 from .reading.files import site_rel
 from .reading.load import Loaded, gc_paused, load_site
 from .reading.references import content_paths
+from .scoring.quality import quality_warnings
+from .scoring.scores import ScoredSite, score_site
 
 if TYPE_CHECKING:
     from jinja2 import Environment

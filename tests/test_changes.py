@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.model.changes import changes_since
-from generator.model.scoring import score_site
 from generator.pipeline import check_site
+from generator.scoring.changes import changes_since
+from generator.scoring.scores import score_site
 
 AS_OF = dt.date(2026, 11, 15)  # the window is the default 7 days: after 8 Nov, up to 15 Nov
 

@@ -14,7 +14,7 @@ import altair as alt
 import pytest
 
 from generator.model.content import KPI, CheckIn, Cycle, KeyResult, Objective, Point, Thresholds
-from generator.model.scoring import ScoredKPI, ScoredKR, ScoredObjective
+from generator.scoring.scores import ScoredKPI, ScoredKR, ScoredObjective
 from generator.site import charts, vega
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from generator.model.content import Bands, Config, Cycle, PaceLimits, Team
-from generator.model.scoring import score_site
 from generator.reading.config import implicit_cycle, load_config
 from generator.reading.load import load_site
+from generator.scoring.scores import score_site
 
 
 def d(text: str) -> dt.date:

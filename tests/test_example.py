@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.model.checks import quality_warnings
-from generator.model.scoring import score_site
 from generator.reading.load import load_site
+from generator.scoring.quality import quality_warnings
+from generator.scoring.scores import score_site
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 11, 22)

@@ -19,7 +19,7 @@ from generator.model.content import (
     Site,
     Team,
 )
-from generator.model.scoring import score_key_result, score_objective, score_site
+from generator.scoring.scores import score_key_result, score_objective, score_site
 
 
 def d(text: str) -> dt.date:

@@ -692,7 +692,7 @@ def test_checkin_and_refresh_write_csvs_in_their_column_order(site, csv_text: st
     import datetime as dt
 
     from generator.model.content import Point
-    from generator.sources.csvupdate import merge
+    from generator.refresh.csvupdate import merge
 
     root = base_site(site, {"content/kpis/churn.csv": csv_text})
     done = run_cli("checkin", "churn", "9", "--date", "2026-10", "--site-dir", root)
@@ -708,7 +708,7 @@ def test_checkin_and_refresh_write_csvs_in_their_column_order(site, csv_text: st
     ('{% extends "base.html" %}{% block main %}\n{% if %}{% endblock %}',
      "themes/objective.html:2:1: error: template: Expected an expression, got 'end of statement block'"),
     ('{% extends "base.html" %}{% block main %}\n\n{{ o.nothing.x }}{% endblock %}',
-     ("themes/objective.html:3:1: error: template: 'generator.model.scoring.ScoredObjective object' has no "
+     ("themes/objective.html:3:1: error: template: 'generator.scoring.scores.ScoredObjective object' has no "
      "attribute 'nothing'")),
     ('{% extends "base.html" %}{% block main %}{% include "missing.html" %}{% endblock %}',
      "themes/objective.html:1:1: error: template: template 'missing.html' not found"),

@@ -1,6 +1,9 @@
 """The package's imports point only down the pipeline (issue #12): a stage never imports a later one.
 
-    cli → authoring, sources → pipeline → buildrecord → site → reading → model → diagnostics, output
+    cli → authoring, commands, refresh → pipeline → buildrecord → site → reading, scoring → model
+    → diagnostics, output, parallel
+
+And every package says in its docstring what each of its modules holds (issue #18).
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 LAYERS = {
     "diagnostics": 0, "output": 0, "parallel": 0,
     "model": 1,
-    "reading": 2,
+    "reading": 2, "scoring": 2,
     "site": 3,
     "buildrecord": 4,
     "pipeline": 5,
-    "authoring": 6, "sources": 6,
+    "authoring": 6, "commands": 6, "refresh": 6,
     "cli": 7,
     "__init__": 0, "__main__": 8,
 }
@@ -92,5 +95,19 @@ def test_imports_point_down_the_pipeline() -> None:
 def test_the_test_sees_imports() -> None:
     """The checker itself: relative imports of every form resolve to the right modules."""
     found = dict(imports(PACKAGE / "site" / "jobs.py"))
-    assert "generator.model.scoring" in found and "generator.site.charts" in found
+    assert "generator.scoring.scores" in found and "generator.site.charts" in found
     assert "generator.diagnostics" in dict(imports(PACKAGE / "output.py"))
+
+
+def test_every_module_is_named_in_its_packages_docstring() -> None:
+    """A reader finds the home of any line from the package docstrings: each names its modules."""
+    missing = []
+    for init in sorted(PACKAGE.rglob("__init__.py")):
+        if "builtin_themes" in init.parts:
+            continue
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        folder = init.parent
+        names = [path.stem for path in folder.glob("*.py") if path.stem not in ("__init__", "__main__")]
+        names += [path.name for path in folder.iterdir() if (path / "__init__.py").is_file()]
+        missing += [f"{init.relative_to(PACKAGE.parent)}: {name}" for name in sorted(names) if f"``{name}``" not in doc]
+    assert missing == []

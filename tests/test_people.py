@@ -11,7 +11,7 @@ import pytest
 from test_diagnostics_bad_input import expect
 
 from generator.cli import main
-from generator.model.people import near_duplicates, person_slug
+from generator.model.names import near_duplicates, person_slug
 
 AS_OF = "2026-11-15"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from generator.sources.kinds import database_text
+from generator.refresh.kinds import database_text
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-22"

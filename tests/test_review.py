@@ -1,5 +1,5 @@
 """Closing a cycle (SPEC §10): reviewed final scores, retrospectives, follow-ups, and the review's
-figures (model/review.py), against a small site whose every number is worked out by hand below."""
+figures (scoring/review.py), against a small site whose every number is worked out by hand below."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.model.checks import quality_warnings
-from generator.model.review import review_counts, review_cycle, verdict
-from generator.model.scoring import score_site
 from generator.reading.load import load_site
+from generator.scoring.quality import quality_warnings
+from generator.scoring.review import review_counts, review_cycle, verdict
+from generator.scoring.scores import score_site
 from generator.site import api
 
 AS_OF = dt.date(2026, 11, 15)  # 2026-Q2 and 2026-Q3 have ended, 2026-Q4 runs

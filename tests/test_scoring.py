@@ -23,7 +23,7 @@ from generator.model.content import (
     Team,
     Thresholds,
 )
-from generator.model.scoring import (
+from generator.scoring.scores import (
     current_cycle,
     expected_progress,
     grade,

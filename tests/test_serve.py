@@ -236,7 +236,7 @@ def test_a_save_writes_and_reloads_the_open_pages_first_then_the_rest(site, tmp_
     the rest follows in the same rebuild, and the output ends equal to a cold build."""
     import datetime as dt
 
-    from generator.authoring.serve import LiveSite
+    from generator.commands.serve import LiveSite
     from generator.pipeline import build_site
 
     root = site(FILES)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from generator.model.content import Point
 from generator.reading.secrets import MissingVariable, expand, literal_secret, redact, secrets_of
-from generator.sources.csvupdate import format_value, merge, verify
-from generator.sources.rows import Result, RowsError, to_points
+from generator.refresh.csvupdate import format_value, merge, verify
+from generator.refresh.rows import Result, RowsError, to_points
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 22)

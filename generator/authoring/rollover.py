@@ -34,13 +34,13 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, OkrPagesError, did_you_mean
 from ..model.content import Config, KeyResult, Objective
-from ..model.review import verdict
-from ..model.scoring import BOUNDARY_DIGITS, ScoredKR, ScoredObjective, ScoredSite
 from ..pipeline import Checked, check_site, refuse_errors
 from ..reading.config import implicit_cycle
 from ..reading.documents import KIND_ROOTS, load_document
 from ..reading.items import ItemResult, default_id, read_item
 from ..reading.markdown import slugify
+from ..scoring.review import verdict
+from ..scoring.scores import BOUNDARY_DIGITS, ScoredKR, ScoredObjective, ScoredSite
 from .new import yaml_text
 from .yamledit import EditError, TextFile, front_of, quote, set_entry, yaml_number
 

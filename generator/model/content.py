@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .sources import DataSource, Feed
+from .datasources import DataSource, Feed
 
 Number = int | float
 Mark = tuple[int, int]  # 1-based line and column

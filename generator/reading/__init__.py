@@ -2,6 +2,7 @@
 
 ``files`` finds the files, ``documents`` splits them, ``yamlnodes`` parses located YAML,
 ``fieldtypes``/``schema``/``fields`` validate values, ``config`` reads okr-pages.yaml,
-``series`` reads KPI series, ``items`` reads one file, ``references`` checks across files, and
-``load`` runs them all.
+``datasources`` checks the data-source declarations and ``secrets`` keeps their credentials out of
+the files and the messages, ``series`` reads KPI series, ``markdown`` compiles bodies, ``items``
+reads one file, ``references`` checks across files, and ``load`` runs them all.
 """

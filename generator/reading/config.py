@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import Bands, Config, Cycle, Limits, PaceLimits, Team
+from .datasources import read_sources
 from .documents import decode_text
 from .fields import Record, Source, read_record
 from .fieldtypes import year_in_range
 from .files import Refused, read_regular
 from .schema import CONFIG, LANGUAGES
-from .sources import read_sources
 from .yamlnodes import parse_yaml, value_of
 
 CONFIG_NAME = "okr-pages.yaml"

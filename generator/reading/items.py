@@ -30,6 +30,7 @@ from ..model.content import (
     Point,
     Thresholds,
 )
+from .datasources import read_feed
 from .documents import KIND_FOLDERS, KIND_ROOTS, Document, Kind
 from .fields import INVALID, Record, Source, length_message, read_record, read_scalar
 from .fieldtypes import Invalid, tagged_value
@@ -37,7 +38,6 @@ from .markdown import compile_body, slugify
 from .schema import KIND, OBJECTIVE, PAGE
 from .schema import KPI as KPI_FIELDS
 from .series import check_dates, read_csv, read_inline
-from .sources import read_feed
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 

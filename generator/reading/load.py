@@ -22,10 +22,10 @@ from ..model.content import KPI, Config, Limits, Objective, Page, Site
 from ..parallel import fork_map, split, workers
 from . import references
 from .config import load_config
+from .datasources import check_feeds
 from .documents import KIND_FOLDERS, load_document
 from .files import FileEntry, Refused, Stamp, read_regular, too_large, walk
 from .items import ItemResult, default_id, read_item
-from .sources import check_feeds
 
 PARALLEL_READ = 300  # below this many files to parse, forking costs more than it saves
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model.content import KPI, Config, Cycle, KeyResult, Objective, Page, Site, Team
-from ..model.people import mentions, person
+from ..model.names import mentions, person
 from .config import calendar_year, implicit_cycle
 from .fieldtypes import MAX_YEAR, MIN_YEAR
 

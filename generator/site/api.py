@@ -7,11 +7,12 @@ from typing import Any
 
 import orjson
 
-from ..model.changes import Changes
 from ..model.content import CheckIn, Point, kr_ref
-from ..model.people import Person, ScoredPerson
-from ..model.review import ReviewCounts, review_counts
-from ..model.scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
+from ..model.names import Person
+from ..scoring.changes import Changes
+from ..scoring.people import ScoredPerson
+from ..scoring.review import ReviewCounts, review_counts
+from ..scoring.scores import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
 from .markup import url_path
 
 

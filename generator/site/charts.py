@@ -23,9 +23,9 @@ import orjson
 
 from ..diagnostics import OkrPagesError
 from ..model.content import KPI, Number
-from ..model.review import ReviewCounts
-from ..model.scoring import ScoredCycle, ScoredKPI, ScoredObjective, ScoredTeam
 from ..output import write_file
+from ..scoring.review import ReviewCounts
+from ..scoring.scores import ScoredCycle, ScoredKPI, ScoredObjective, ScoredTeam
 from .formatting import (
     N_,
     current,

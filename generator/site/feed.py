@@ -12,9 +12,9 @@ import datetime as dt
 import heapq
 from dataclasses import dataclass
 
-from ..model.changes import Changes
 from ..model.content import CheckIn
-from ..model.scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
+from ..scoring.changes import Changes
+from ..scoring.scores import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
 from .formatting import gettext as _
 from .formatting import long_date, number, percent, point_date, score, words
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from ..model.content import KPI, Objective, Page, split_kr_ref
-from ..model.scoring import ScoredSite
+from ..scoring.scores import ScoredSite
 from .jobs import (
     CHANGES,
     FRAME,

@@ -31,7 +31,7 @@ from ..model.content import Point
 if TYPE_CHECKING:
     from babel import Locale
 
-    from ..model.scoring import ScoredKR
+    from ..scoring.scores import ScoredKR
 
 NONE = "—"
 SIGNIFICANT = 6  # digits kept of a measured value: 3.14159, 1,031.5, 0.00125

@@ -18,11 +18,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..model.changes import Changes, changes_since
 from ..model.content import KPI, Objective, Page, split_kr_ref
-from ..model.people import ScoredPerson
-from ..model.review import CycleReview, ObjectiveReview, TeamReview, review_counts, review_cycle
-from ..model.scoring import (
+from ..scoring.changes import Changes, changes_since
+from ..scoring.people import ScoredPerson
+from ..scoring.review import CycleReview, ObjectiveReview, TeamReview, review_counts, review_cycle
+from ..scoring.scores import (
     ScoredCycle,
     ScoredKPI,
     ScoredKR,

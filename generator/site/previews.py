@@ -9,10 +9,10 @@ import html
 import re
 from collections import Counter
 
-from ..model.changes import Changes
 from ..model.content import Page
-from ..model.people import ScoredPerson
-from ..model.scoring import ScoredCycle, ScoredKPI, ScoredObjective, ScoredSite, ScoredTeam
+from ..scoring.changes import Changes
+from ..scoring.people import ScoredPerson
+from ..scoring.scores import ScoredCycle, ScoredKPI, ScoredObjective, ScoredSite, ScoredTeam
 from .formatting import count, label, long_date, ngettext, number, percent, score, words
 from .formatting import gettext as _
 

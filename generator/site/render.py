@@ -7,7 +7,7 @@ import re
 from jinja2 import Environment, TemplateError
 from markupsafe import Markup
 
-from ..model.scoring import ScoredSite
+from ..scoring.scores import ScoredSite
 from . import charts, vega
 from .jobs import Job, SiteView, chart_spec, frame_context
 from .templates import template_failure

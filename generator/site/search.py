@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from ..model.scoring import ScoredSite
+from ..scoring.scores import ScoredSite
 from .formatting import gettext as _
 from .markup import url_path
 

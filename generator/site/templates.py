@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from ..diagnostics import Diagnostic, OkrPagesError
 from ..model.content import Point
-from ..model.scoring import ScoredKR
+from ..scoring.scores import ScoredKR
 from . import formatting
 from .formatting import Language, label, words
 from .themes import Theme

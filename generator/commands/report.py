@@ -23,10 +23,10 @@ from markupsafe import Markup
 
 from ..diagnostics import OkrPagesError, did_you_mean
 from ..model.content import Objective
-from ..model.review import review_cycle
-from ..model.scoring import ScoredSite
 from ..output import write_file
 from ..pipeline import Checked, check_site, refuse_errors
+from ..scoring.review import review_cycle
+from ..scoring.scores import ScoredSite
 from ..site.formatting import ENGLISH, Language, gettext, speaking
 from ..site.jobs import review_context
 from ..site.markup import Rendered, render_body

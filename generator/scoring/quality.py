@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from .content import Mark, Site
-from .people import mentions, near_duplicates, person, person_slug
-from .scoring import ScoredSite
+from ..model.content import Mark, Site
+from ..model.names import mentions, near_duplicates, person, person_slug
+from .scores import ScoredSite
 
 MIN_KRS, MAX_KRS = 2, 5
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .content import CheckIn, Point
-from .scoring import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite, score_site
+from ..model.content import CheckIn, Point
+from .scores import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite, score_site
 
 SHOWN_DIGITS = 2  # scores are shown to two decimals (SPEC §3): a move smaller than that is no move
 

@@ -15,7 +15,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import (
+from ..model.content import (
     KPI,
     Bands,
     CheckIn,
@@ -30,7 +30,8 @@ from .content import (
     Team,
     kr_ref,
 )
-from .people import Person, ScoredPerson, group_people, maybe_person
+from ..model.names import Person, maybe_person
+from .people import ScoredPerson, group_people
 
 BOUNDARY_DIGITS = 9  # compare with bands and pace limits after rounding off float noise (0.35 - 0.5)
 FLAT_SHARE = 0.02  # a trend whose fitted change is under 2% of the mean level is flat

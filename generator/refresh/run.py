@@ -21,12 +21,12 @@ from typing import Literal
 
 from ..diagnostics import Diagnostic, OkrPagesError, did_you_mean
 from ..model.content import KPI, Point
-from ..model.scoring import health, points_until
-from ..model.sources import DataSource
+from ..model.datasources import DataSource
 from ..reading.config import CONFIG_NAME
+from ..reading.datasources import sources_by_name
 from ..reading.files import Refused, read_regular
 from ..reading.load import load_site
-from ..reading.sources import sources_by_name
+from ..scoring.scores import health, points_until
 from .csvupdate import LayoutError, Merge, merge, verify, write_atomically
 from .kinds import INSTALL, QueryError, Session, SourceError, missing_modules, open_session
 from .rows import RowsError, to_points

@@ -13,8 +13,8 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 
-from .content import Cycle, Point
-from .scoring import (
+from ..model.content import Cycle, Point
+from .scores import (
     BOUNDARY_DIGITS,
     ScoredCycle,
     ScoredKPI,

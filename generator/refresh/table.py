@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model.content import Number, Point
 from .csvupdate import format_value
-from .refresh import Outcome, Refreshed
+from .run import Outcome, Refreshed
 
 MAX_LISTED = 20  # values listed per KPI in the Markdown body; the diff has the rest
 

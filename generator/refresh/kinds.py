@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, Protocol, Self
 
 from .. import __version__
-from ..model.sources import DataSource, Feed
+from ..model.datasources import DataSource, Feed
+from ..reading.datasources import csv_url_problem
 from ..reading.secrets import MissingVariable, expand, redact, references, secrets_of
-from ..reading.sources import csv_url_problem
 from .rows import Result
 
 MAX_DOWNLOAD = 50 * 1024 * 1024  # a published KPI sheet is kilobytes; more is a wrong URL

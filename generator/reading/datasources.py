@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..model.sources import (
+from ..model.datasources import (
     DEFAULT_MAX_ROWS,
     DEFAULT_SOURCE,
     DEFAULT_TIMEOUT,
