@@ -2,7 +2,6 @@
 pages do (the d3 locale in each spec), search counts its results in German, and axe-core still
 finds nothing.
 """
-# ruff: noqa: F811 - the browser fixtures of test_browser.py are imported, and used by name
 
 from __future__ import annotations
 
@@ -11,14 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import copy_example, require_chromium
-from test_browser import (  # noqa: F401 - fixtures, used by name
-    AS_OF,
-    new_page,
+from conftest import EXAMPLE_AS_OF as AS_OF
+from conftest import (
+    axe_violations,
+    copy_example,
+    require_axe,
+    require_chromium,
     serving,
     wait_for_charts,
 )
-from test_readers_browser import _require_axe, axe_violations
 
 from generator.cli import main as cli_main
 
@@ -99,7 +99,7 @@ def test_search_counts_its_results_in_german(new_page, german_site):
 
 
 def test_axe_finds_nothing_on_german_pages(new_page, german_server):
-    axe = _require_axe()
+    axe = require_axe()
     opened = new_page()
     found = {}
     for rel in ("", "okrs/2026-Q4/sales/enterprise/", "kpis/mrr/", "kpis/", "cycles/2026-Q3/review/", "people/",

@@ -4,7 +4,7 @@ review page as it prints.
 The HTML is opened offline in Chromium with every request intercepted; the PDF is read back with
 pdftotext and pdfinfo (Debian's poppler-utils, which .ci/run installs).
 """
-# ruff: noqa: F811 - test_browser.py's built example (site_dir) is imported, and used by name
+
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, missing_tool
-from test_browser import site_dir  # noqa: F401 - a fixture, used by name
 
 AS_OF = "2026-11-22"
 Q3_TITLES = ["Keep the customers we already won", "Prove that self-serve can be a growth engine",

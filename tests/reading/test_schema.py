@@ -15,7 +15,7 @@ from generator.cli import main
 from generator.reading.documents import split_front_matter
 from generator.reading.schema import json_schema
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = sorted((REPO / "content").rglob("*.md"))
 
 

@@ -16,32 +16,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import LEFT, kpi, table
+from conftest import REFRESH_AS_OF as AS_OF
 
 from generator.refresh.kinds import database_text
 
-REPO = Path(__file__).resolve().parents[1]
-AS_OF = "2026-11-22"
-LEFT = "; the CSV was left as it was)"
-
-
-def kpi(query: str, source: str | None = None, series: str = "x.csv", extra: str = "") -> str:
-    """A KPI file whose query: is on line 4 (5 with a source:)."""
-    lines = ["---", "title: K", f"series: {series}"]
-    if source:
-        lines.append(f"source: {source}")
-    lines.append("query: |")
-    lines += ["  " + line for line in query.strip().splitlines()]
-    return "\n".join([*lines, *([extra] if extra else []), "---", ""])
-
-
+REPO = Path(__file__).resolve().parents[2]
 def refresh(cli, root: Path, *args: str, env: dict[str, str] | None = None):
     return cli("refresh", root, "--as-of", AS_OF, *args, env=env)
-
-
-def table(done) -> dict[str, list[str]]:
-    """The text table's rows by KPI id."""
-    rows = [line.split() for line in done.stdout.splitlines()[1:] if line.strip()]
-    return {row[0]: row[1:] for row in rows}
 
 
 # -- DuckDB over files ------------------------------------------------------------------------------

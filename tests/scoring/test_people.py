@@ -8,7 +8,6 @@ import random
 from pathlib import Path
 
 import pytest
-from test_diagnostics_bad_input import expect
 
 from generator.cli import main
 from generator.model.names import near_duplicates, person_slug
@@ -144,7 +143,7 @@ def test_spellings_of_one_name_are_one_person(site, tmp_path: Path) -> None:
     assert [(k["id"], k["owner"]) for k in kr] == [("sign-customers", "Marcus Lee"), ("launch-portal", "Dana Reyes")]
 
 
-def test_the_near_duplicate_warning_is_at_the_rarer_spelling(site) -> None:
+def test_the_near_duplicate_warning_is_at_the_rarer_spelling(site, expect) -> None:
     root = site({
         "content/okrs/2026-Q4/a.md": objective(1, "Dana Reyes", "Dana Reyes"),
         "content/okrs/2026-Q4/b.md": objective(2, "Marcus Lee", "Dana Reys"),
@@ -158,7 +157,7 @@ def test_the_near_duplicate_warning_is_at_the_rarer_spelling(site) -> None:
                   "people, list both under people: in okr-pages.yaml)")], 1, "--strict")
 
 
-def test_a_team_lead_in_the_config_is_warned_at_its_line(site) -> None:
+def test_a_team_lead_in_the_config_is_warned_at_its_line(site, expect) -> None:
     root = site({
         "content/okrs/2026-Q4/a.md": objective(1, "Dana Reyes", "Dana Reyes"),
     }, config=CONFIG.replace("lead: DANA REYES", "lead: Dana Reyess"))
@@ -167,7 +166,7 @@ def test_a_team_lead_in_the_config_is_warned_at_its_line(site) -> None:
                   "in okr-pages.yaml)")], 0)
 
 
-def test_people_listed_in_the_config_are_never_near_duplicates(site) -> None:
+def test_people_listed_in_the_config_are_never_near_duplicates(site, expect) -> None:
     files = {"content/okrs/2026-Q4/a.md": objective(1, "Jon Smith", "Jon Smith"),
              "content/okrs/2026-Q4/b.md": objective(2, "John Smith", "John Smith")}
     root = site(files, config=CONFIG + "people:\n  - {name: Jon Smith}\n  - {name: John Smith}\n")
@@ -180,7 +179,7 @@ def test_people_listed_in_the_config_are_never_near_duplicates(site) -> None:
                                                                                (8, 12, "key_results[0].owner"))], 0)
 
 
-def test_a_guide_page_cannot_take_a_person_page(site) -> None:
+def test_a_guide_page_cannot_take_a_person_page(site, expect) -> None:
     root = site({"content/okrs/2026-Q4/a.md": objective(1, "Dana Reyes", "Dana Reyes"),
                  "content/people/dana-reyes.md": "# Dana's notes\n",
                  "content/changes.md": "# Changelog\n"}, config=CONFIG)

@@ -7,26 +7,17 @@ failure, not a skip.
 
 from __future__ import annotations
 
-import contextlib
-import http.server
 import re
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-
-from generator.cli import main as cli_main
+from conftest import PREFIX, contrast, luminance, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-PREFIX = "/northwind-okrs/"
-AS_OF = "2026-11-22"
-
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 HOME = ""
 OBJECTIVE = "okrs/2026-Q4/sales/enterprise/"
 OBJECTIVE_TITLE = "Win the enterprise segment"
@@ -40,107 +31,12 @@ PERSON = "people/dana-reyes/"
 CHANGES = "changes/"
 CHART_PAGES = [OBJECTIVE, KPI, DASHBOARD, REVIEW, ARCHIVE, TEAM]
 ALL_PAGES = [HOME, OBJECTIVE, KPI, DASHBOARD, SEARCH, REVIEW, PERSON, CHANGES]
-TIMEOUT_MS = 10_000
 SEARCH_TIMEOUT_MS = 4_000  # the index is a local script: results appear at once or not at all
 
 
 # --------------------------------------------------------------------------------------------
 # Fixtures: one build, one HTTP server, one browser for the whole module.
 # --------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "site"
-    assert cli_main(["build", str(REPO), "--out", str(out), "--as-of", AS_OF]) == 0
-    assert (out / "index.html").is_file()
-    return out
-
-
-def _handler_for(root: Path) -> type[http.server.SimpleHTTPRequestHandler]:
-    class SubPathHandler(http.server.SimpleHTTPRequestHandler):
-        """Serves ``root`` under PREFIX only, like GitHub Pages serves a project site."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(root), **kwargs)
-
-        def translate_path(self, path: str) -> str:
-            # Only called for paths already checked by send_head below.
-            rel = unquote(urlsplit(path).path)[len(PREFIX):]
-            return super().translate_path("/" + rel)
-
-        def send_head(self):
-            path = urlsplit(self.path).path
-            if path + "/" == PREFIX:
-                self.send_response(301)
-                self.send_header("Location", PREFIX)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return None
-            if not path.startswith(PREFIX):
-                self.send_error(404, "Not under " + PREFIX)
-                return None
-            return super().send_head()
-
-        def log_message(self, format, *args):  # keep test output quiet
-            pass
-
-    return SubPathHandler
-
-
-@contextlib.contextmanager
-def serving(root: Path) -> Iterator[str]:
-    """Base URL (origin + PREFIX) of a local server for a built site in ``root``."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(root))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, name="okr-pages-test-http", daemon=True)
-    thread.start()
-    try:
-        host, port = httpd.server_address[:2]
-        yield f"http://{host}:{port}{PREFIX}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def server(site_dir: Path) -> Iterator[str]:
-    """Base URL (origin + PREFIX) of a local server for the built site."""
-    with serving(site_dir) as url:
-        yield url
-
-
-@dataclass
-class Opened:
-    """A page with everything it logged and requested since it was created."""
-
-    page: object
-    errors: list[str]
-    requests: list[str]
-
-
-@pytest.fixture
-def new_page(browser) -> Iterator:
-    """``new_page(color_scheme=..., media=...)``: a fresh context and page, closed afterwards."""
-    contexts = []
-
-    def make(**context_options) -> Opened:
-        context = browser.new_context(viewport={"width": 1200, "height": 900}, **context_options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        errors: list[str] = []
-        requests: list[str] = []
-        page.on("console", lambda msg: errors.append(f"console: {msg.text} ({msg.location})")
-                if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-        page.on("request", lambda req: requests.append(req.url))
-        return Opened(page, errors, requests)
-
-    yield make
-    for context in contexts:
-        context.close()
-
 
 def file_url(site_dir: Path, rel: str) -> str:
     return (site_dir / rel / "index.html").as_uri() if not rel.endswith(".html") else (site_dir / rel).as_uri()
@@ -155,24 +51,6 @@ def urls_for(mode: str, site_dir: Path, server: str, rel: str) -> str:
 
 
 MODES = ["file", "http"]
-
-
-def wait_for_charts(page) -> int:
-    """Wait until every chart container on the page holds an <svg>; return how many there are."""
-    count = page.locator(".chart-canvas, .sparkline").count()
-    try:
-        page.wait_for_function(
-            """() => Array.from(document.querySelectorAll('.chart-canvas, .sparkline'))
-                     .every(el => el.querySelector('svg'))""",
-            timeout=TIMEOUT_MS)
-    except Exception as exc:  # report which containers stayed empty, and why
-        empty = page.evaluate(
-            """() => Array.from(document.querySelectorAll('.chart-canvas, .sparkline'))
-                     .filter(el => !el.querySelector('svg'))
-                     .map(el => (el.getAttribute('aria-label') || '?') + ' | error: '
-                                + (el.getAttribute('data-chart-error') || 'none'))""")
-        raise AssertionError(f"{len(empty)} of {count} charts not drawn on {page.url}: {empty}") from exc
-    return count
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,30 +196,12 @@ def test_header_search_box_submits_to_results(new_page, site_dir, server, mode):
 # 6. Dark and light themes
 # --------------------------------------------------------------------------------------------
 
-def _luminance(css_colour: str) -> float:
-    """Relative luminance (WCAG) of an rgb()/rgba() colour string."""
-    parts = [float(p) for p in re.findall(r"[\d.]+", css_colour)[:3]]
-    assert len(parts) == 3, css_colour
-
-    def channel(c: float) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in parts)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
 def _body_colours(page) -> tuple[float, float]:
     background, colour = page.evaluate(
         """() => { const s = getComputedStyle(document.body); return [s.backgroundColor, s.color]; }""")
     if re.fullmatch(r"rgba\(0, 0, 0, 0\)|transparent", background):  # body transparent: use <html>
         background = page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor")
-    return _luminance(background), _luminance(colour)
-
-
-def _contrast(a: float, b: float) -> float:
-    light, dark = max(a, b), min(a, b)
-    return (light + 0.05) / (dark + 0.05)
+    return luminance(background), luminance(colour)
 
 
 def test_dark_mode_and_toggle(new_page, server):
@@ -351,7 +211,7 @@ def test_dark_mode_and_toggle(new_page, server):
     background, text = _body_colours(page)
     assert background < 0.1, f"dark background expected, luminance {background:.3f}"
     assert text > 0.5, f"light text expected, luminance {text:.3f}"
-    assert _contrast(background, text) >= 7
+    assert contrast(background, text) >= 7
 
     page.locator("#theme-toggle").click()
     assert page.evaluate("() => document.documentElement.dataset.theme") == "light"
@@ -372,7 +232,7 @@ def test_light_mode(new_page, server):
     background, text = _body_colours(page)
     assert background > 0.8, f"light background expected, luminance {background:.3f}"
     assert text < 0.2, f"dark text expected, luminance {text:.3f}"
-    assert _contrast(background, text) >= 7
+    assert contrast(background, text) >= 7
     page.locator("#theme-toggle").click()
     assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
     assert _body_colours(page)[0] < 0.1

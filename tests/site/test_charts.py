@@ -17,7 +17,7 @@ from generator.model.content import KPI, CheckIn, Cycle, KeyResult, Objective, P
 from generator.scoring.scores import ScoredKPI, ScoredKR, ScoredObjective
 from generator.site import charts, vega
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def d(text: str) -> dt.date:
@@ -260,7 +260,7 @@ def test_chart_json_is_deterministic_and_safe_in_a_script_element() -> None:
 
 
 def test_chart_json_is_identical_in_a_fresh_process() -> None:
-    code = ("import sys; sys.path.insert(0, 'tests');"
+    code = ("import sys; sys.path.insert(0, 'tests/site');"
             "from test_charts import objective, AS_OF;"
             "from generator.site import charts;"
             "sys.stdout.write(charts.chart_json(charts.objective_chart(objective(), AS_OF)))")

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-from test_diagnostics_bad_input import expect
 
 from generator.cli import main
 from generator.model.content import Config, KeyResult, Objective
@@ -117,12 +116,12 @@ def test_edit_uri_gitlab_a_subfolder_a_whole_url_and_history_uri() -> None:
     ("repo_url: javascript:alert(1)", ("2:11: error: repo_url: expected an http or https URL, got 'javascript:alert(1)' "
      "(write the whole address, e.g. https://github.com/acme/okrs)")),
 ])
-def test_only_http_repository_urls(site, line: str, message: str) -> None:
+def test_only_http_repository_urls(site, line: str, message: str, expect) -> None:
     root = site(GUIDE, config=f"title: X\n{line}\n")
     expect(root, [f"okr-pages.yaml:{message}"])
 
 
-def test_edit_uri_must_not_carry_another_scheme(site) -> None:
+def test_edit_uri_must_not_carry_another_scheme(site, expect) -> None:
     root = site(GUIDE, config="title: X\nrepo_url: https://github.com/a/b\nedit_uri: javascript:alert(1)\n")
     expect(root, [("okr-pages.yaml:3:11: error: edit_uri: 'javascript:alert(1)' is not an http or https URL "
                   "(write a path below repo_url such as edit/main/, or a whole https:// URL)")])
@@ -131,7 +130,7 @@ def test_edit_uri_must_not_carry_another_scheme(site) -> None:
                   "with the repository's web address, e.g. https://github.com/acme/okrs)")], 0)
 
 
-def test_checkin_every_and_changes_window_are_whole_days(site) -> None:
+def test_checkin_every_and_changes_window_are_whole_days(site, expect) -> None:
     root = site(GUIDE, config="title: X\ncheckin_every: 0\nchanges_window: 2.5\n")
     expect(root, [
         ("okr-pages.yaml:2:16: error: checkin_every: expected a whole number of days from 1 to 3660, got 0 "

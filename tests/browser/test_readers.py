@@ -5,7 +5,6 @@ The bundled example is built once as in test_browser.py and served under a sub-p
 from npm (tests/axe/package.json; .ci/run installs it); pdftoppm (poppler-utils) rasterises printed
 pages to look for the progress bars.
 """
-# ruff: noqa: F811 - the browser fixtures of test_browser.py are imported, and used by name
 
 from __future__ import annotations
 
@@ -17,16 +16,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import copy_example, missing_tool, require_chromium
-from test_browser import (  # noqa: F401 - fixtures, used by name
-    AS_OF,
-    PREFIX,
+from conftest import (
+    EXAMPLE_AS_OF as AS_OF,
+)
+from conftest import (
     TIMEOUT_MS,
-    _contrast,
-    _luminance,
-    new_page,
-    server,
-    site_dir,
+    axe_violations,
+    contrast,
+    copy_example,
+    luminance,
+    missing_tool,
+    require_axe,
+    require_chromium,
     wait_for_charts,
 )
 
@@ -34,9 +35,7 @@ from generator.cli import main as cli_main
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[1]
-AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-
+REPO = Path(__file__).resolve().parents[2]
 # One page of every kind the site makes.
 PAGE_TYPES = {
     "home": "",
@@ -124,7 +123,7 @@ def _print_colours(page) -> tuple[float, float]:
                                                  getComputedStyle(document.querySelector('main p, main li, main td')).color]""")
     if re.fullmatch(r"rgba\(0, 0, 0, 0\)|transparent", background):
         background = page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor")
-    return _luminance(background), _luminance(colour)
+    return luminance(background), luminance(colour)
 
 
 @pytest.mark.parametrize("how", ["system", "toggle"])
@@ -145,7 +144,7 @@ def test_printing_from_dark_mode_prints_dark_text_on_white(new_page, server, how
         if kind in ("objective", "kpi"):
             label = page.evaluate("""() => getComputedStyle(document.querySelector(
                 '.chart-canvas .role-axis-label text')).fill""")
-            assert _luminance(label) < 0.1, f"{kind}: chart labels print light ({label})"
+            assert luminance(label) < 0.1, f"{kind}: chart labels print light ({label})"
     page.emulate_media(media="screen")
     assert opened.errors == []
 
@@ -216,13 +215,13 @@ def test_bars_dots_and_sparklines_keep_their_meaning_in_forced_colours(new_page,
         return [[s('.bar .fill').borderTopWidth, s('.bar .fill').borderTopColor],
                 [s('.bar').backgroundColor], [s('.badge .dot').borderTopWidth, s('.badge .dot').borderTopColor]];
     }""")
-    assert float(fill[0].removesuffix("px")) > 5 and _contrast(_luminance(fill[1]), _luminance(bar[0])) > 3
-    assert float(dot[0].removesuffix("px")) > 2 and _contrast(_luminance(dot[1]), _luminance(bar[0])) > 3
+    assert float(fill[0].removesuffix("px")) > 5 and contrast(luminance(fill[1]), luminance(bar[0])) > 3
+    assert float(dot[0].removesuffix("px")) > 2 and contrast(luminance(dot[1]), luminance(bar[0])) > 3
     _open(opened, server, "dashboard")
     page.emulate_media(forced_colors="active")
     stroke, background = page.evaluate("""() => [getComputedStyle(document.querySelector('.spark-series')).stroke,
                                                   getComputedStyle(document.body).backgroundColor]""")
-    assert _contrast(_luminance(stroke), _luminance(background)) > 3
+    assert contrast(luminance(stroke), luminance(background)) > 3
     assert opened.errors == []
 
 
@@ -230,23 +229,9 @@ def test_bars_dots_and_sparklines_keep_their_meaning_in_forced_colours(new_page,
 # axe-core: no violation on any page, light or dark
 # --------------------------------------------------------------------------------------------
 
-def _require_axe() -> Path:
-    if AXE.is_file():
-        return AXE
-    message = f"axe-core not found at {AXE}: install it with 'npm ci --prefix tests/axe'"
-    missing_tool(message)
-
-
-def axe_violations(page, axe: Path) -> list[str]:
-    """What axe-core finds wrong on the page as it is: 'rule (impact): the first three elements'."""
-    page.add_script_tag(path=str(axe))
-    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
-        .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)""")
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violation_on_any_page(new_page, server, scheme):
-    axe = _require_axe()
+    axe = require_axe()
     opened = new_page(color_scheme=scheme)
     found = {}
     for kind in PAGE_TYPES:
@@ -293,7 +278,7 @@ def test_kpi_tooltips_show_the_unit_and_the_month_in_the_theme(new_page, server,
     assert re.search(r"Date\s+Oct 2026\s+Value \(k USD\)\s+1,031\b", tip.inner_text()), tip.inner_text()
     assert f"{scheme}-theme" in tip.get_attribute("class")
     background = page.evaluate("() => getComputedStyle(document.getElementById('vg-tooltip-element')).backgroundColor")
-    assert (_luminance(background) < 0.1) == (scheme == "dark")
+    assert (luminance(background) < 0.1) == (scheme == "dark")
     assert opened.errors == []
 
 
@@ -432,7 +417,7 @@ def test_svg_charts_fill_the_column_and_their_text_reads(new_page, svg_site, sch
             '.chart-canvas .role-axis-label text, .chart-canvas .role-axis-title text, .chart-canvas .mark-text.role-mark text'))
             .map(t => getComputedStyle(t).fill)""")
         assert fills
-        worst = min(_contrast(_luminance(fill), _luminance(background)) for fill in fills)
+        worst = min(contrast(luminance(fill), luminance(background)) for fill in fills)
         assert worst >= 4.5, f"{rel}: chart text {worst:.2f}:1 in {scheme}"
         labels = page.evaluate("""() => Array.from(document.querySelectorAll('.chart-canvas .role-axis-label'))[0]
             .querySelectorAll('text').length""")

@@ -236,7 +236,7 @@ def test_nothing_changed(site, tmp_path: Path) -> None:
     assert json.loads((out / "api/changes.json").read_text(encoding="utf-8"))["objectives"] == []
 
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

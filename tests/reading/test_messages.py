@@ -1,40 +1,25 @@
 """SPEC §4: every broken input gives the exact `file:line:col: severity: field: message (hint)` line.
 
 Each test writes a small broken site and asserts the full list of diagnostic lines and the exit
-code of `okr-pages check`, run in this process for speed. Every site checked that way is recorded,
-and the last test runs `python -m generator check` in a subprocess on each of them (in parallel),
-asserting the same lines and exit code and that no traceback is ever shown.
+code of `okr-pages check`, run in this process for speed (conftest's ``expect``). Every site checked
+that way is recorded, and once the module's tests are done `python -m generator check` runs in a
+subprocess on each of them (in parallel), asserting the same lines and exit code and that no
+traceback is ever shown.
 Line and column numbers were counted by hand from the fixture text; the comments say how.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import run_in_process
 
 from generator.cli import main
 
 AS_OF = ("--as-of", "2026-11-15")
 OKR = "content/okrs/2026-Q4/x.md"
-REPO = Path(__file__).resolve().parents[1]
-CHECKED: list[tuple[Path, tuple[str, ...], list[str], int]] = []  # (site, extra args, lines, exit code)
-
-
-def expect(site_dir, lines, code=1, *extra):
-    """Run check in this process and compare every diagnostic line, in order, and the exit code."""
-    returncode, out, err = run_in_process("check", site_dir, *AS_OF, *extra)
-    got = [line for line in out.splitlines() if line.strip()]
-    assert got == lines, "\n".join(got)
-    assert returncode == code, err
-    CHECKED.append((site_dir, extra, lines, code))
-    return err
+REPO = Path(__file__).resolve().parents[2]
 
 
 def objective(*, head="title: Win enterprise\ncycle: 2026-Q4\nteam: sales\nowner: Dana\n", krs=None):
@@ -50,7 +35,7 @@ def objective(*, head="title: Win enterprise\ncycle: 2026-Q4\nteam: sales\nowner
 
 # --- malformed files -------------------------------------------------------------------------
 
-def test_malformed_yaml_points_at_the_problem(site):
+def test_malformed_yaml_points_at_the_problem(site, expect):
     # line 2 "title: Win: big" → the second ':' is column 11
     root = site({OKR: "---\ntitle: Win: big\ncycle: 2026-Q4\n---\n"})
     expect(root, [
@@ -58,7 +43,7 @@ def test_malformed_yaml_points_at_the_problem(site):
         "(check the indentation, and quote values that contain ': ' or start with a symbol)")])
 
 
-def test_malformed_yaml_tab_indentation(site):
+def test_malformed_yaml_tab_indentation(site, expect):
     # line 3 "\tcycle: 2026-Q4": the tab is column 1
     root = site({OKR: "---\ntitle: Win\n\tcycle: 2026-Q4\n---\n"})
     expect(root, [
@@ -66,14 +51,14 @@ def test_malformed_yaml_tab_indentation(site):
         "(check the indentation, and quote values that contain ': ' or start with a symbol)")])
 
 
-def test_front_matter_not_closed(site):
+def test_front_matter_not_closed(site, expect):
     root = site({OKR: "---\ntitle: Win\ncycle: 2026-Q4\n\nBody without a closing line.\n"})
     expect(root, [
         (f"{OKR}:1:1: error: front matter is not closed "
         "(end the front matter with a line holding only '---')")])
 
 
-def test_front_matter_not_a_mapping(site):
+def test_front_matter_not_a_mapping(site, expect):
     # the list starts on line 2, column 1
     root = site({OKR: "---\n- title: Win\n- cycle: 2026-Q4\n---\n"})
     expect(root, [
@@ -81,35 +66,35 @@ def test_front_matter_not_a_mapping(site):
         "(write fields such as 'title: ...', one per line)")])
 
 
-def test_front_matter_a_plain_string(site):
+def test_front_matter_a_plain_string(site, expect):
     root = site({OKR: "---\njust some words\n---\n"})
     expect(root, [
         (f"{OKR}:2:1: error: front matter must be a mapping of 'key: value' lines "
         "(write fields such as 'title: ...', one per line)")])
 
 
-def test_empty_file(site):
+def test_empty_file(site, expect):
     root = site({OKR: ""})
     expect(root, [
         (f"{OKR}:1:1: error: file is empty: an objective needs fields "
         "(start with a line '---', then title, cycle, team and key_results, then '---')")])
 
 
-def test_file_with_no_front_matter(site):
+def test_file_with_no_front_matter(site, expect):
     root = site({"content/kpis/mrr.md": "# MRR\n\nJust prose.\n"})
     expect(root, [
         ("content/kpis/mrr.md:1:1: error: no front matter: a KPI needs fields "
         "(start with a line '---', then title and series, then '---')")])
 
 
-def test_empty_front_matter(site):
+def test_empty_front_matter(site, expect):
     root = site({OKR: "---\n---\nBody.\n"})
     expect(root, [
         (f"{OKR}:1:1: error: front matter is empty: an objective needs fields "
         "(start with a line '---', then title, cycle, team and key_results, then '---')")])
 
 
-def test_non_utf8_file(site):
+def test_non_utf8_file(site, expect):
     # line 2 "title: Caf\xe9": 'title: Caf' is 10 bytes, so the bad byte is column 11
     root = site({OKR: b"---\ntitle: Caf\xe9\ncycle: 2026-Q4\n---\n"})
     expect(root, [f"{OKR}:2:11: error: file is not UTF-8 text (byte 0xe9) (save the file as UTF-8)"])
@@ -127,52 +112,52 @@ def _kr_target(value):
     return objective(krs=f"  - title: Grow\n    baseline: 4\n    target: {value}\n" + TWO_MORE)
 
 
-def test_text_where_number_expected(site):
+def test_text_where_number_expected(site, expect):
     root = site({OKR: _kr_target("twenty")})
     expect(root, [
         f"{OKR}:9:13: error: key_results[0].target: expected a number, got 'twenty' (write a number, e.g. 20)"])
 
 
-def test_number_as_quoted_text(site):
+def test_number_as_quoted_text(site, expect):
     root = site({OKR: _kr_target('"20"')})
     expect(root, [
         (f"{OKR}:9:13: error: key_results[0].target: expected a number, got '20' "
         "(write the number without quotes, commas or a % sign)")])
 
 
-def test_number_with_percent_sign(site):
+def test_number_with_percent_sign(site, expect):
     root = site({OKR: _kr_target("20%")})
     expect(root, [
         (f"{OKR}:9:13: error: key_results[0].target: expected a number, got '20%' "
         "(write the number without quotes, commas or a % sign)")])
 
 
-def test_nan(site):
+def test_nan(site, expect):
     root = site({OKR: _kr_target(".nan")})
     expect(root, [
         f"{OKR}:9:13: error: key_results[0].target: expected a finite number, got .nan (write an ordinary number)"])
 
 
-def test_infinity(site):
+def test_infinity(site, expect):
     root = site({OKR: _kr_target(".inf")})
     expect(root, [
         f"{OKR}:9:13: error: key_results[0].target: expected a finite number, got .inf (write an ordinary number)"])
 
 
-def test_bool_where_number_expected(site):
+def test_bool_where_number_expected(site, expect):
     root = site({OKR: _kr_target("true")})
     expect(root, [
         f"{OKR}:9:13: error: key_results[0].target: expected a number, got 'true' (write a number, e.g. 20)"])
 
 
-def test_list_where_text_expected(site):
+def test_list_where_text_expected(site, expect):
     # line 2 "title: [Win, Grow]" → the list starts at column 8
     root = site({OKR: objective(head="title: [Win, Grow]\ncycle: 2026-Q4\nteam: sales\nowner: Dana\n")})
     expect(root, [
         f"{OKR}:2:8: error: title: expected text, got a list (write plain text)"])
 
 
-def test_bad_choice_suggests(site):
+def test_bad_choice_suggests(site, expect):
     # line 6 "commitment: comitted" → column 13
     head = "title: Win\ncycle: 2026-Q4\nteam: sales\nowner: Dana\ncommitment: comitted\n"
     root = site({OKR: objective(head=head)})
@@ -181,7 +166,7 @@ def test_bad_choice_suggests(site):
         "got 'comitted' (did you mean 'committed'?)")])
 
 
-def test_weight_must_be_positive(site):
+def test_weight_must_be_positive(site, expect):
     # line 10 "    weight: 0" → column 13
     krs = ("  - title: Grow\n    baseline: 4\n    target: 20\n    weight: 0\n"
            "  - title: Launch portal\n    done: false\n")
@@ -190,7 +175,7 @@ def test_weight_must_be_positive(site):
         f"{OKR}:10:13: error: key_results[0].weight: expected a number above 0, got 0 (use 1 for normal weight)"])
 
 
-def test_confidence_outside_zero_to_one(site):
+def test_confidence_outside_zero_to_one(site, expect):
     # line 11 "      - {date: 2026-10-07, value: 6, confidence: 1.5}":
     # '      - {' 9 + 'date: 2026-10-07, ' 18 + 'value: 6, ' 10 + 'confidence: ' 12 = 49 → column 50
     krs = ("  - title: Grow\n    baseline: 4\n    target: 20\n    checkins:\n"
@@ -207,19 +192,19 @@ def test_confidence_outside_zero_to_one(site):
 
 # --- missing required fields -----------------------------------------------------------------
 
-def test_missing_title(site):
+def test_missing_title(site, expect):
     root = site({OKR: objective(head="cycle: 2026-Q4\nteam: sales\nowner: Dana\n")})
     expect(root, [
         f"{OKR}:2:1: error: missing required field 'title' (add 'title:' — where to go, qualitatively)"])
 
 
-def test_missing_cycle(site):
+def test_missing_cycle(site, expect):
     root = site({OKR: objective(head="title: Win\nteam: sales\nowner: Dana\n")})
     expect(root, [
         f"{OKR}:2:1: error: missing required field 'cycle' (add 'cycle:' — cycle id, such as 2026-Q4)"])
 
 
-def test_missing_key_results(site):
+def test_missing_key_results(site, expect):
     root = site({OKR: "---\ntitle: Win\ncycle: 2026-Q4\nteam: sales\nowner: Dana\n---\n"})
     stderr = expect(root, [
         f"{OKR}:2:1: error: missing required field 'key_results' (add 'key_results:' — two to five key results)",
@@ -228,7 +213,7 @@ def test_missing_key_results(site):
     assert "1 error(s), 1 warning(s)" in stderr
 
 
-def test_missing_baseline(site):
+def test_missing_baseline(site, expect):
     # line 7 "  - title: Grow", line 8 "    target: 20" → column 13 (the KR's target, which has no baseline)
     krs = "  - title: Grow\n    target: 20\n" + TWO_MORE
     root = site({OKR: objective(krs=krs)})
@@ -237,7 +222,7 @@ def test_missing_baseline(site):
         "(add 'baseline:' with the value at the start of the cycle)")])
 
 
-def test_missing_target_with_baseline(site):
+def test_missing_target_with_baseline(site, expect):
     # line 8 "    baseline: 4" → column 15
     krs = "  - title: Grow\n    baseline: 4\n    unit: customers\n" + TWO_MORE
     root = site({OKR: objective(krs=krs)})
@@ -246,7 +231,7 @@ def test_missing_target_with_baseline(site):
         "(add 'target:' with the value that means done)")])
 
 
-def test_missing_target_with_kpi(site):
+def test_missing_target_with_kpi(site, expect):
     # line 8 "    kpi: churn" → column 10
     krs = "  - title: Cut churn\n    kpi: churn\n" + TWO_MORE
     root = site({OKR: objective(krs=krs), "content/kpis/churn.md": CHURN_KPI})
@@ -255,7 +240,7 @@ def test_missing_target_with_kpi(site):
         "(add 'target:' with the value that means done)")])
 
 
-def test_kpi_missing_title_and_series(site):
+def test_kpi_missing_title_and_series(site, expect):
     root = site({"content/kpis/a.md": "---\nunit: '%'\n---\n", "content/kpis/b.md": "---\ntitle: B\n---\n"})
     expect(root, [
         ("content/kpis/a.md:2:1: error: missing required field 'series' (add 'series:' — a CSV file beside "
@@ -267,7 +252,7 @@ def test_kpi_missing_title_and_series(site):
 
 # --- unknown keys and ids --------------------------------------------------------------------
 
-def test_unknown_key_is_a_warning_with_did_you_mean(site):
+def test_unknown_key_is_a_warning_with_did_you_mean(site, expect):
     # line 5 "onwer: Dana" → the key at column 1; line 13 "    wieght: 2" → the key at column 5
     head = "title: Win\ncycle: 2026-Q4\nteam: sales\nonwer: Dana\n"
     krs = ("  - title: Sign customers\n    baseline: 4\n    target: 20\n    current: 11\n"
@@ -279,7 +264,7 @@ def test_unknown_key_is_a_warning_with_did_you_mean(site):
         f"{OKR}:13:5: warning: key_results[1]: unknown key 'wieght' (did you mean 'weight'?)"], 0)
 
 
-def test_unknown_key_far_from_any_lists_known_keys(site):
+def test_unknown_key_far_from_any_lists_known_keys(site, expect):
     head = "title: Win\ncycle: 2026-Q4\nteam: sales\nowner: Dana\nzzz: 1\n"
     root = site({OKR: objective(head=head)})
     expect(root, [
@@ -287,7 +272,7 @@ def test_unknown_key_far_from_any_lists_known_keys(site):
         "aligns_to, commitment, key_results, final_score, retrospective, next, previous, checkin_every)")], 0)
 
 
-def test_a_cycle_written_with_errors_is_reported_once_in_the_config(site):
+def test_a_cycle_written_with_errors_is_reported_once_in_the_config(site, expect):
     """Content naming a cycle whose config entry is broken is not told the cycle is unknown."""
     config = ("cycles:\n  - {id: sprint-1, start: 2026-10-01}\n"
               "  - {id: sprint-2, start: 2026-10-10, end: 2026-10-01}\n")
@@ -301,7 +286,7 @@ def test_a_cycle_written_with_errors_is_reported_once_in_the_config(site):
          "(swap or correct the dates)")])
 
 
-def test_unknown_cycle_with_did_you_mean(site):
+def test_unknown_cycle_with_did_you_mean(site, expect):
     # line 3 "cycle: FY27-Q2" → column 8
     config = "cycles:\n  - {id: FY27-Q1, start: 2026-08-01, end: 2026-10-31}\n"
     root = site({OKR: objective(head="title: Win\ncycle: FY27-Q2\nteam: sales\nowner: Dana\n")}, config=config)
@@ -309,7 +294,7 @@ def test_unknown_cycle_with_did_you_mean(site):
         f"{OKR}:3:8: error: cycle: unknown cycle 'FY27-Q2' (did you mean 'FY27-Q1'?)"])
 
 
-def test_unknown_cycle_suggests_an_implicit_cycle_used_later(site):
+def test_unknown_cycle_suggests_an_implicit_cycle_used_later(site, expect):
     # a.md sorts before x.md, whose 2026-Q4 is an implicit cycle: it must still be suggested
     root = site({"content/okrs/a.md": objective(head="title: A\ncycle: 2026-Q44\nteam: sales\nowner: D\n"),
                  OKR: objective()})
@@ -317,25 +302,25 @@ def test_unknown_cycle_suggests_an_implicit_cycle_used_later(site):
         "content/okrs/a.md:3:8: error: cycle: unknown cycle '2026-Q44' (did you mean '2026-Q4'?)"])
 
 
-def test_unknown_cycle_without_suggestion(site):
+def test_unknown_cycle_without_suggestion(site, expect):
     root = site({OKR: objective(head="title: Win\ncycle: someday\nteam: sales\nowner: Dana\n")})
     expect(root, [
         (f"{OKR}:3:8: error: cycle: unknown cycle 'someday' "
         "(use an id like 2026-Q4, or list the cycle under cycles: in okr-pages.yaml)")])
 
 
-def test_unknown_team_with_did_you_mean(site):
+def test_unknown_team_with_did_you_mean(site, expect):
     # line 4 "team: slaes" → column 7
     root = site({OKR: objective(head="title: Win\ncycle: 2026-Q4\nteam: slaes\nowner: Dana\n")})
     expect(root, [f"{OKR}:4:7: error: team: unknown team 'slaes' (did you mean 'sales'?)"])
 
 
-def test_unknown_team_of_a_kpi(site):
+def test_unknown_team_of_a_kpi(site, expect):
     root = site({"content/kpis/churn.md": CHURN_KPI.replace("team: cs", "team: css")})
     expect(root, ["content/kpis/churn.md:3:7: error: team: unknown team 'css' (did you mean 'cs'?)"])
 
 
-def test_unknown_kpi_with_did_you_mean(site):
+def test_unknown_kpi_with_did_you_mean(site, expect):
     # line 8 "    kpi: churn-rat" → column 10
     krs = "  - title: Cut churn\n    kpi: churn-rat\n    target: 5\n  - title: Launch portal\n    done: false\n"
     root = site({OKR: objective(krs=krs), "content/kpis/churn-rate.md": CHURN_KPI})
@@ -343,7 +328,7 @@ def test_unknown_kpi_with_did_you_mean(site):
         f"{OKR}:8:10: error: key_results[0].kpi: unknown KPI 'churn-rat' (did you mean 'churn-rate'?)"])
 
 
-def test_unknown_parent_objective_with_did_you_mean(site):
+def test_unknown_parent_objective_with_did_you_mean(site, expect):
     # line 6 "aligns_to: 2026-Q4/grow-ar" → column 12
     head = "title: Win\ncycle: 2026-Q4\nteam: sales\nowner: Dana\naligns_to: 2026-Q4/grow-ar\n"
     root = site({OKR: objective(head=head), "content/okrs/2026-Q4/grow-arr.md": objective()})
@@ -353,7 +338,7 @@ def test_unknown_parent_objective_with_did_you_mean(site):
 
 # --- duplicates and loops --------------------------------------------------------------------
 
-def test_duplicate_objective_id(site):
+def test_duplicate_objective_id(site, expect):
     # y.md line 2 "id: 2026-Q4/x" → column 5
     head = "id: 2026-Q4/x\ntitle: Win\ncycle: 2026-Q4\nteam: sales\nowner: Dana\n"
     root = site({OKR: objective(), "content/okrs/2026-Q4/y.md": objective(head=head)})
@@ -362,7 +347,7 @@ def test_duplicate_objective_id(site):
         f"(also used by {OKR}) (set a different 'id:' or rename the file)")])
 
 
-def test_duplicate_key_result_ids(site):
+def test_duplicate_key_result_ids(site, expect):
     # line 10 "  - title: Sign  Customers!" (same slug) → column 12; line 14 "    id: sign-customers" → column 9
     krs = ("  - title: Sign customers\n    baseline: 4\n    target: 20\n"
            "  - title: Sign  Customers!\n    baseline: 1\n    target: 2\n"
@@ -376,7 +361,7 @@ def test_duplicate_key_result_ids(site):
         "(give one of them a different title or an 'id:')")])
 
 
-def test_alignment_loop(site):
+def test_alignment_loop(site, expect):
     # line 6 "aligns_to: 2026-Q4/b" → column 12; reported once, at the loop's first id
     def head(parent):
         return f"title: T\ncycle: 2026-Q4\nteam: sales\nowner: D\naligns_to: 2026-Q4/{parent}\n"
@@ -388,7 +373,7 @@ def test_alignment_loop(site):
         "2026-Q4/a → 2026-Q4/b → 2026-Q4/c → 2026-Q4/a (an objective cannot align to its own descendants)")])
 
 
-def test_objective_aligned_to_itself(site):
+def test_objective_aligned_to_itself(site, expect):
     head = "title: T\ncycle: 2026-Q4\nteam: sales\nowner: D\naligns_to: 2026-Q4/x\n"
     root = site({OKR: objective(head=head)})
     expect(root, [
@@ -398,7 +383,7 @@ def test_objective_aligned_to_itself(site):
 
 # --- dates -----------------------------------------------------------------------------------
 
-def test_bad_dates(site):
+def test_bad_dates(site, expect):
     # line 11 "      - {date: 2026-02-30, value: 6}": '      - {date: ' is 15 characters → column 16
     # line 13 "        date: soon" → column 15
     krs = ("  - title: Grow\n    baseline: 4\n    target: 20\n    checkins:\n"
@@ -413,7 +398,7 @@ def test_bad_dates(site):
         "(write YYYY-MM-DD, e.g. 2026-10-07)")])
 
 
-def test_checkin_outside_cycle_is_a_warning(site):
+def test_checkin_outside_cycle_is_a_warning(site, expect):
     krs = ("  - title: Grow\n    baseline: 4\n    target: 20\n    checkins:\n"
            "      - {date: 2026-09-07, value: 6}\n"
            "  - title: Launch portal\n    done: false\n")
@@ -423,7 +408,7 @@ def test_checkin_outside_cycle_is_a_warning(site):
         "2026-Q4 (2026-10-01 to 2026-12-31) (check the date or the objective's cycle)")], 0)
 
 
-def test_bad_date_in_config(site):
+def test_bad_date_in_config(site, expect):
     # okr-pages.yaml line 2: "  - {id: FY27-Q1, start: 2026-08-01, end: 2026-02-30}":
     # '  - {id: FY27-Q1, ' 18 + 'start: 2026-08-01, ' 19 + 'end: ' 5 = 42 → column 43
     config = "cycles:\n  - {id: FY27-Q1, start: 2026-08-01, end: 2026-02-30}\n"
@@ -449,14 +434,14 @@ series:
 """
 
 
-def test_target_equals_baseline(site):
+def test_target_equals_baseline(site, expect):
     root = site({OKR: _kr_target("4")})
     expect(root, [
         (f"{OKR}:9:13: error: key_results[0].target: target equals baseline (4): nothing to measure "
         "(set a target different from the baseline)")])
 
 
-def test_target_equals_kpi_derived_baseline(site):
+def test_target_equals_kpi_derived_baseline(site, expect):
     # the KPI's latest point on or before 2026-10-01 is 2026-10 → 7.0; line 9 "    target: 7" → column 13
     krs = "  - title: Cut churn\n    kpi: churn\n    target: 7\n  - title: Launch portal\n    done: false\n"
     root = site({OKR: objective(krs=krs), "content/kpis/churn.md": CHURN_KPI})
@@ -465,7 +450,7 @@ def test_target_equals_kpi_derived_baseline(site):
         "nothing to measure (set a different target, or an explicit 'baseline:')")])
 
 
-def test_kpi_with_no_point_before_cycle_needs_baseline(site):
+def test_kpi_with_no_point_before_cycle_needs_baseline(site, expect):
     kpi = "---\ntitle: Churn rate\nteam: cs\ndirection: down\nseries:\n  2026-11: 6.5\n---\n"
     krs = "  - title: Cut churn\n    kpi: churn\n    target: 5\n  - title: Launch portal\n    done: false\n"
     root = site({OKR: objective(krs=krs), "content/kpis/churn.md": kpi})
@@ -476,7 +461,7 @@ def test_kpi_with_no_point_before_cycle_needs_baseline(site):
 
 # --- KPI series and thresholds ---------------------------------------------------------------
 
-def test_csv_missing(site):
+def test_csv_missing(site, expect):
     # line 3 "series: churn.csv" → column 9
     root = site({"content/kpis/churn.md": "---\ntitle: Churn\nseries: churn.csv\n---\n"})
     expect(root, [
@@ -484,7 +469,7 @@ def test_csv_missing(site):
         "(put the CSV beside the KPI file and give its name, e.g. series: churn.csv)")])
 
 
-def test_csv_bad_rows_name_the_csv_line_and_column(site):
+def test_csv_bad_rows_name_the_csv_line_and_column(site, expect):
     csv = ("date,value\n"  # line 1
            "2026-08,8\n"  # line 2
            "2026-02-30,7\n"  # line 3: bad date in column 1
@@ -503,7 +488,7 @@ def test_csv_bad_rows_name_the_csv_line_and_column(site):
         "(give every row a date and a value)")])
 
 
-def test_csv_not_utf8_and_empty(site):
+def test_csv_not_utf8_and_empty(site, expect):
     root = site({"content/kpis/a.md": "---\ntitle: A\nseries: a.csv\n---\n",
                  "content/kpis/a.csv": b"date,value\n2026-10,\xff\n",
                  "content/kpis/b.md": "---\ntitle: B\nseries: b.csv\n---\n",
@@ -514,7 +499,7 @@ def test_csv_not_utf8_and_empty(site):
         "(add a header row such as 'date,value' and one row per point)")])
 
 
-def test_inline_series_bad_value_and_date(site):
+def test_inline_series_bad_value_and_date(site, expect):
     # line 6 "  2026-10: x" → value at column 12; line 7 "  soon: 3" → key at column 3
     kpi = "---\ntitle: Churn\ncadence: quarterly\nseries:\n  2026-09: 6\n  2026-10: x\n  soon: 3\n---\n"
     root = site({"content/kpis/churn.md": kpi})
@@ -524,7 +509,7 @@ def test_inline_series_bad_value_and_date(site):
         "(write YYYY-MM-DD, e.g. 2026-10-07)")])
 
 
-def test_thresholds_in_wrong_order_for_direction(site):
+def test_thresholds_in_wrong_order_for_direction(site, expect):
     # down.md line 4 "thresholds: {green: 8, yellow: 6}" → green's value at column 21
     # up.md line 5 "  green: 80" → column 10
     down = "---\ntitle: Churn\ndirection: down\nthresholds: {green: 8, yellow: 6}\nseries: {2026-11: 5}\n---\n"
@@ -537,7 +522,7 @@ def test_thresholds_in_wrong_order_for_direction(site):
         "yellow (90) (swap green and yellow, or change the direction)")])
 
 
-def test_csv_column_not_found(site):
+def test_csv_column_not_found(site, expect):
     # line 4 "columns: {date: month, value: churn}": 'columns: {' 10 + 'date: month, ' 13 + 'value: ' 7 → 31
     kpi = "---\ntitle: Churn\nseries: c.csv\ncolumns: {date: month, value: churn}\n---\n"
     root = site({"content/kpis/churn.md": kpi, "content/kpis/c.csv": "month,churn_pct\n2026-11,5\n"})
@@ -577,7 +562,7 @@ def test_build_reports_all_problems_and_writes_nothing(site, cli, tmp_path):
 
 # --- quality warnings ------------------------------------------------------------------------
 
-def test_fewer_than_two_key_results(site):
+def test_fewer_than_two_key_results(site, expect):
     # the warning points at key_results' value: line 7 "  - title: Launch portal", column 3
     root = site({OKR: objective(krs="  - title: Launch portal\n    done: false\n")})
     expect(root, [
@@ -585,7 +570,7 @@ def test_fewer_than_two_key_results(site):
         "(2 to 5 key results show that the objective was reached)")], 0)
 
 
-def test_more_than_five_key_results(site):
+def test_more_than_five_key_results(site, expect):
     krs = "".join(f"  - title: Step {n}\n    done: false\n" for n in range(6))
     root = site({OKR: objective(krs=krs)})
     expect(root, [
@@ -593,7 +578,7 @@ def test_more_than_five_key_results(site):
         "(keep to 2 to 5: more dilutes focus; move some to KPIs or another objective)")], 0)
 
 
-def test_key_result_with_no_number(site):
+def test_key_result_with_no_number(site, expect):
     # line 7 "  - title: Run weekly demos" → column 12
     krs = "  - title: Run weekly demos\n  - title: Launch portal\n    done: false\n"
     root = site({OKR: objective(krs=krs)})
@@ -602,14 +587,14 @@ def test_key_result_with_no_number(site):
         "outcome) (add baseline and target, milestones, or done: true/false)")], 0)
 
 
-def test_no_owner_or_team(site):
+def test_no_owner_or_team(site, expect):
     # line 2 "title: Win" → column 8
     root = site({OKR: objective(head="title: Win\ncycle: 2026-Q4\n")})
     expect(root, [
         f"{OKR}:2:8: warning: objective has no owner and team (add 'owner:' so someone is accountable)"], 0)
 
 
-def test_aspirational_objective_scoring_one(site):
+def test_aspirational_objective_scoring_one(site, expect):
     # line 6 "commitment: aspirational" → column 13
     head = "title: Win\ncycle: 2026-Q4\nteam: sales\nowner: Dana\ncommitment: aspirational\n"
     krs = "  - title: A\n    done: true\n  - title: B\n    baseline: 1\n    target: 2\n    current: 3\n"
@@ -619,13 +604,13 @@ def test_aspirational_objective_scoring_one(site):
         "(aim higher next cycle, or mark it 'commitment: committed')")], 0)
 
 
-def test_committed_objective_scoring_one_is_fine(site):
+def test_committed_objective_scoring_one_is_fine(site, expect):
     head = "title: Win\ncycle: 2026-Q4\nteam: sales\nowner: Dana\ncommitment: committed\n"
     krs = "  - title: A\n    done: true\n  - title: B\n    done: true\n"
     expect(site({OKR: objective(head=head, krs=krs)}), [], 0)
 
 
-def test_stale_kpi(site):
+def test_stale_kpi(site, expect):
     # line 4 "series:" value starts line 5 "  2026-08: 8.0" column 3; 2026-09-01 + 2 months < 2026-11-15
     kpi = "---\ntitle: Churn\ncadence: monthly\nseries:\n  2026-08: 8.0\n  2026-09: 7.5\n---\n"
     root = site({"content/kpis/churn.md": kpi})
@@ -643,7 +628,7 @@ def test_strict_turns_a_warning_into_failure(site, cli):
                             "(2 to 5 key results show that the objective was reached)")]
 
 
-def test_clean_site_exits_zero_with_no_lines(site):
+def test_clean_site_exits_zero_with_no_lines(site, expect):
     stderr = expect(site({OKR: objective()}), [], 0, "--strict")
     assert "0 error(s), 0 warning(s)" in stderr
 
@@ -678,7 +663,7 @@ def test_format_json_clean_is_empty_list(site, cli):
 
 # --- config ----------------------------------------------------------------------------------
 
-def test_config_problems(site):
+def test_config_problems(site, expect):
     config = ("teams:\n"
               "  - {id: company, name: C}\n"
               "  - {id: sales, name: S, parent: compnay}\n"  # parent value at column 34
@@ -694,7 +679,7 @@ def test_config_problems(site):
         "(off_track must be at most at_risk, e.g. -0.3 and -0.15)")])
 
 
-def test_malformed_config(site):
+def test_malformed_config(site, expect):
     root = site({OKR: objective()}, config="title: [\n")
     expect(root, [
         ("okr-pages.yaml:2:1: error: malformed YAML: did not find expected node content "
@@ -702,29 +687,6 @@ def test_malformed_config(site):
 
 
 # --- the same, as a user runs it -------------------------------------------------------------
-
-def _run_in_subprocess(entry):
-    site_dir, extra, _, _ = entry
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run([sys.executable, "-m", "generator", "check", str(site_dir), *AS_OF, *extra],
-                          capture_output=True, check=False, text=True, env=env, cwd=REPO, timeout=60)
-
-
-def test_every_site_above_in_a_subprocess_never_shows_a_traceback():
-    """Runs last in this module: the CLI in a real process on every site checked above."""
-    if not CHECKED:
-        pytest.skip("run the whole module: this test replays the sites the other tests wrote")
-    # Each site as it was checked last: a test (test_people's, run before this one) may edit a site
-    # between two checks of it.
-    latest = list({entry[0]: entry for entry in CHECKED}.values())
-    with ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2))) as pool:
-        results = list(pool.map(_run_in_subprocess, latest))
-    for (site_dir, _, lines, code), done in zip(latest, results):
-        assert "Traceback" not in done.stderr + done.stdout, f"{site_dir}\n{done.stderr}"
-        assert [line for line in done.stdout.splitlines() if line.strip()] == lines, site_dir
-        assert done.returncode == code, site_dir
-
 
 def test_exponent_hint_and_a_dropped_key_result_does_not_also_warn_about_the_count(tmp_path, capsys):
     """YAML 1.1 reads 1e5 as text: the hint says how to write it; the KR it drops is not counted short."""

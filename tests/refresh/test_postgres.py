@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import missing_tool
-from test_refresh import AS_OF, LEFT, kpi, table
+from conftest import LEFT, kpi, missing_tool, table
+from conftest import REFRESH_AS_OF as AS_OF
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 PASSWORD = "s3cret-Pw"  # must never show in refresh's output

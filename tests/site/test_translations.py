@@ -27,7 +27,7 @@ from generator.site.formatting import Language, speaking
 from generator.site.themes import Theme, builtin_theme_dir
 from generator.site.translations import compile_catalog, load_language
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 LOCALE = REPO / "themes" / "default" / "locale"
 NBSP = "\u00a0"
 

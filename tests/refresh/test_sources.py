@@ -18,7 +18,7 @@ from generator.reading.secrets import MissingVariable, expand, literal_secret, r
 from generator.refresh.csvupdate import format_value, merge, verify
 from generator.refresh.rows import Result, RowsError, to_points
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 22)
 D = dt.date
 
