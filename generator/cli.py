@@ -21,7 +21,7 @@ from typing import TextIO
 
 from . import __version__
 from .diagnostics import OkrPagesError, format_diagnostics, printable
-from .pipeline import Checked, UsageError, build_site, check_site, resolve_as_of
+from .pipeline import BuildOptions, Checked, UsageError, build_site, check_site, resolve_as_of
 
 
 def _site_dir(value: str) -> Path:
@@ -271,8 +271,9 @@ def _build(args: argparse.Namespace) -> int:
     out_dir = args.out or args.site_dir / "_site"
     # --base-url: e.g. configure-pages' base_path in CI; '' is the domain's root
     overrides = {"base_url": args.base_url} if args.base_url is not None else None
-    built = build_site(args.site_dir, out_dir, as_of, overrides=overrides, strict=args.strict, clean=args.clean,
-                       progress=_progress if sys.stderr.isatty() else None, jobs=args.jobs, background_save=True)
+    options = BuildOptions(out_dir, as_of, overrides, strict=args.strict, clean=args.clean, jobs=args.jobs,
+                           background_save=True)
+    built = build_site(args.site_dir, options, progress=_progress if sys.stderr.isatty() else None)
     items = built.checked.shown()
     if items:
         print(format_diagnostics(items, "text"), file=sys.stderr)

@@ -2,9 +2,10 @@
 
     content files → model (reading) → scores (model) → page jobs (site) → output tree (output)
 
-``check_site`` stops after the scores; ``build_site`` goes on to render the page jobs whose inputs
-changed since the last build (all of them when there is no usable build record) and to write only
-the files whose bytes changed.
+``check_site`` stops after the scores; ``build_site`` opens the site's render session (theme,
+language, templates), plans every output file as a job, renders the jobs whose fingerprint (their
+template and the records they are handed) changed since the last build (all of them when there is
+no usable build record) and writes only the files whose bytes changed.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,15 +41,12 @@ from .scoring.quality import quality_warnings
 from .scoring.scores import ScoredSite, score_site
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
-
     from .site.jobs import Job, SiteView
-    from .site.templates import TemplateDigests
-    from .site.themes import Theme
+    from .site.session import RenderSession
 
 Progress = Callable[[int, int], None]
 PARALLEL_RENDER = 200  # below this many pages to render, forking costs more than it saves...
-PARALLEL_INPUTS = 2000  # ...unless they read this many inputs in all (home, reviews, the alignment tree)
+PARALLEL_WEIGHT = 2000  # ...unless they list this many records in all (home, reviews, the alignment tree)
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -58,9 +56,9 @@ class UsageError(OkrPagesError):
     exit_code = 2
 
 
-@dataclass
+@dataclass(frozen=True)
 class Checked:
-    """A site read, validated and scored."""
+    """A site read, validated and scored, with every problem found."""
 
     loaded: Loaded
     scored: ScoredSite
@@ -74,15 +72,33 @@ class Checked:
         """The diagnostics as commands print them: sorted, at most ``limits.messages`` per file."""
         return cap_per_file(self.diagnostics.sorted(), self.site.config.limits.messages)
 
+    def with_problems(self, problems: Iterable[Diagnostic]) -> Checked:
+        """The same site with more problems (of its theme, its catalogs, its templates)."""
+        more = list(problems)
+        return dataclasses.replace(self, diagnostics=Diagnostics([*self.diagnostics.items, *more])) if more else self
 
-@dataclass
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How one build runs: where it writes, the date, and what it may skip or must refuse."""
+
+    out_dir: Path
+    as_of: dt.date
+    overrides: Mapping[str, str] | None = None  # config keys given on the command line (--base-url)
+    strict: bool = False  # warnings fail too
+    clean: bool = False  # ignore the build record: every page is rendered
+    jobs: int | None = None  # processes to read and render with (default: one per CPU)
+    background_save: bool = False  # a forked child writes a cold build's record while the command ends
+
+
+@dataclass(frozen=True)
 class Built:
     """The outcome of ``build_site``: what was checked, and what was written (None when nothing was)."""
 
     checked: Checked
     written: int | None = None  # files written (changed or new); None when the build stopped
-    changed: list[str] = field(default_factory=list)  # the output paths written (changed or new)
-    rendered: list[str] = field(default_factory=list)  # output paths whose jobs were rendered
+    changed: list[str] = dataclasses.field(default_factory=list)  # the output paths written (changed or new)
+    rendered: list[str] = dataclasses.field(default_factory=list)  # output paths whose jobs were rendered
     total: int = 0  # files in the output
     removed: int = 0
     incremental: bool = False
@@ -130,7 +146,7 @@ def resolve_as_of(text: str | None, environ: dict[str, str] | None = None) -> dt
     return dt.date.today()
 
 
-def check_site(site_dir: Path, as_of: dt.date, overrides: dict[str, str] | None = None,
+def check_site(site_dir: Path, as_of: dt.date, overrides: Mapping[str, str] | None = None,
                previous: Loaded | None = None, jobs: int | None = None, reuse: bool = False) -> Checked:
     """Read, validate and score; every problem, quality warnings and broken links included.
 
@@ -152,18 +168,30 @@ def refuse_errors(checked: Checked, error: type[OkrPagesError], advice: str) -> 
         raise error(f"the site has {len(checked.diagnostics.errors)} error(s), e.g. {first.text()} ({advice})")
 
 
-def build_site(site_dir: Path, out_dir: Path, as_of: dt.date, *, overrides: dict[str, str] | None = None,
-               strict: bool = False, clean: bool = False, state: BuildState | None = None,
-               progress: Progress | None = None, jobs: int | None = None, background_save: bool = False,
-               first: FirstPages | None = None) -> Built:
+def build_site(site_dir: Path, options: BuildOptions, *, state: BuildState | None = None,
+               progress: Progress | None = None, first: FirstPages | None = None) -> Built:
     """Check, then render and write what changed. Nothing is written when the check fails.
 
-    ``jobs`` caps the processes that read and render in parallel (default: one per CPU);
-    ``background_save`` lets a forked child write a cold build's record while the command ends;
-    ``first`` (``serve``'s fast render) writes the pages readers have open before all others."""
+    ``state`` (``serve``) keeps the build record in memory instead of on disk; ``first`` (``serve``'s
+    fast render) writes the pages readers have open before all others."""
+    from .site.session import open_session
+
     with gc_paused(), ExitStack() as language_scope:
-        return _build(site_dir, out_dir, as_of, overrides, strict, clean, state, progress, jobs, background_save,
-                      language_scope, first)
+        record = _usable_record(site_dir, options, state)
+        checked = check_site(site_dir, options.as_of, options.overrides, record.loaded if record else None,
+                             options.jobs)
+        session = open_session(site_dir, checked.site.config)
+        checked = checked.with_problems(session.problems)
+        if checked.diagnostics.failed(options.strict):
+            return Built(checked)
+        # Every word, number and date from here on is in the site's language (forked renderers too).
+        language_scope.enter_context(session.speaking())
+        view = session.view(checked.scored, content_paths(checked.site))
+        planned = _plan(site_dir, checked.loaded, session, view)
+        checked = checked.with_problems(_template_problems(session, planned.jobs, site_dir))
+        if checked.diagnostics.failed(options.strict):
+            return Built(checked)
+        return _write(site_dir, options, checked, session, view, planned, record, state, progress, first)
 
 
 @dataclass
@@ -176,51 +204,39 @@ class FirstPages:
     written: Callable[[list[str]], None]  # the output paths the first round changed
 
 
-def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, str] | None, strict: bool,
-           clean: bool, state: BuildState | None, progress: Progress | None, jobs: int | None,
-           background_save: bool, language_scope: ExitStack, first: FirstPages | None = None) -> Built:
-    from .site.fingerprints import fingerprints
-    from .site.formatting import speaking
-    from .site.jobs import SiteView
-    from .site.render import draw_svg_charts
-    from .site.templates import TemplateDigests, TemplateFailure, make_environment
-    from .site.themes import load_theme
-    from .site.translations import load_language
-
-    # 1. Read (only what changed since the record), validate and score.
+def _usable_record(site_dir: Path, options: BuildOptions, state: BuildState | None) -> BuildRecord | None:
+    """The last build's record, when it was made by this code for this output folder."""
+    if options.clean:
+        return None
     engine = engine_fingerprint()
-    record: BuildRecord | None = None
-    if not clean:
-        record = state.record if state is not None else load_record(site_dir, out_dir, engine)
-        if record is not None and record.engine != engine:
-            record = None
-    checked = check_site(site_dir, as_of, overrides, record.loaded if record else None, jobs)
-    theme = load_theme(site_dir)
-    checked.diagnostics.extend(theme.problems)
-    language, problems = load_language(theme, site_dir, checked.site.config.language)
-    checked.diagnostics.extend(problems)
-    built = Built(checked)
-    if checked.diagnostics.failed(strict):
-        return built
-    # Every word, number and date from here on is in the site's language (forked renderers too).
-    language_scope.enter_context(speaking(language))
-    # 2. Plan every output file as a job with a fingerprint of what it reads; a theme template that
-    #    does not compile fails the build here, before anything is written.
-    loaded = checked.loaded
-    env = make_environment(theme, language)
-    view = SiteView(checked.scored, content_paths(loaded.site), language=language)
-    planned, fingerprint = _plan(site_dir, loaded, theme, view, TemplateDigests(env),
-                                 fingerprints(view, {rel: read.fingerprint for rel, read in loaded.files.items()}))
-    checked.diagnostics.extend(_template_problems(env, planned, site_dir))
-    if checked.diagnostics.failed(strict):
-        return built
-    # 3. Render the jobs whose fingerprint changed; write the files whose bytes changed.
+    record = state.record if state is not None else load_record(site_dir, options.out_dir, engine)
+    return record if record is not None and record.engine == engine else None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Every output file as a job, and each one's fingerprint."""
+
+    jobs: dict[str, Job]
+    fingerprints: dict[str, str]
+
+
+def _write(site_dir: Path, options: BuildOptions, checked: Checked, session: RenderSession, view: SiteView,
+           planned: Planned, record: BuildRecord | None, state: BuildState | None, progress: Progress | None,
+           first: FirstPages | None) -> Built:
+    """Render the jobs whose fingerprint changed and write the files whose bytes changed; keep the
+    record of this build for the next one."""
+    from .site.render import draw_svg_charts
+    from .site.templates import TemplateFailure
+
+    out_dir = options.out_dir
     incremental = record is not None and (out_dir / MARKER).is_file()
     previous = record.outputs if record is not None and incremental else {}
     costs = dict(record.costs) if record is not None and incremental else {}
-    todo = [job for path, job in planned.items() if previous.get(path, ("",))[0] != fingerprint[path]]
-    removed = [path for path in previous if path not in planned]
-    if loaded.site.config.charts == "svg":
+    fingerprint = planned.fingerprints
+    todo = [job for path, job in planned.jobs.items() if previous.get(path, ("",))[0] != fingerprint[path]]
+    removed = [path for path in previous if path not in planned.jobs]
+    if view.drawn:
         draw_svg_charts(view, todo)
     if incremental:
         forget_record(site_dir, out_dir)  # killed half way, the next build must be a cold one
@@ -232,37 +248,33 @@ def _build(site_dir: Path, out_dir: Path, as_of: dt.date, overrides: dict[str, s
     for number, part in enumerate(rounds):
         tree = OutputTree(out_dir, fresh=not incremental)
         try:
-            done.update(_render_and_write(part, env, view, tree, previous, costs, jobs, progress))
+            done.update(_render_and_write(part, session, view, tree, previous, costs, options.jobs, progress))
             for path in removed if number == 0 else ():
                 tree.remove(path)
             # A job not rendered (yet) kept its fingerprint: its file is the one the last build wrote,
             # and a job that is new and not rendered yet has no entry (the next build renders both).
             outputs = {path: (fingerprint[path], done[path][0]) if path in done else previous[path]
-                       for path in sorted(planned) if path in done or path in previous}
+                       for path in sorted(planned.jobs) if path in done or path in previous}
             # The marker names the tree it closes: a folder swapped for another build is noticed.
             token = hashlib.blake2b(repr(outputs).encode(), digest_size=16).hexdigest()
             tree.commit(f"built by okr-pages {token}\n".encode())
         except TemplateFailure as failure:
             tree.abort()
-            checked.diagnostics.extend([_in_site(failure.diagnostic, site_dir)])
-            return built
+            return Built(checked.with_problems([_in_site(failure.diagnostic, site_dir)]))
         except BaseException:
             tree.abort()
             raise
-        # 4. Keep the record of this build for the next one.
-        new_record = BuildRecord(engine, str(site_dir.resolve()), str(out_dir.resolve()), token, loaded, outputs,
-                                 {path: costs[path] for path in outputs if path in costs})
+        new_record = BuildRecord(engine_fingerprint(), str(site_dir.resolve()), str(out_dir.resolve()), token,
+                                 checked.loaded, outputs, {path: costs[path] for path in outputs if path in costs})
         if state is not None:
             state.record = new_record
         elif number == len(rounds) - 1:
-            save_record(site_dir, new_record, record, background=background_save)
+            save_record(site_dir, new_record, record, background=options.background_save)
         if number == 0 and later and first is not None:
             first.written(_changed(done))
-    built.changed = _changed(done)
-    built.written = len(built.changed)
-    built.rendered, built.total = [job.path for job in todo], len(planned)
-    built.removed, built.incremental = len(removed), incremental
-    return built
+    changed = _changed(done)
+    return Built(checked, len(changed), changed, [job.path for job in todo], len(planned.jobs), len(removed),
+                 incremental)
 
 
 def _changed(done: dict[str, tuple[str, bool]]) -> list[str]:
@@ -271,41 +283,44 @@ def _changed(done: dict[str, tuple[str, bool]]) -> list[str]:
 
 
 def _later(todo: list[Job], first: FirstPages) -> list[Job]:
-    """The generated files of ``todo`` that can wait (copied ones, which have no inputs, never do):
+    """The generated files of ``todo`` that can wait (copied ones, which are made of no record, never do):
     none when no file of ``first`` is among ``todo``."""
     if not any(job.path in first.paths for job in todo):
         return []
-    return [job for job in todo if job.inputs and job.path not in first.paths]
+    return [job for job in todo if (job.template or job.given) and job.path not in first.paths]
 
 
-def _plan(site_dir: Path, loaded: Loaded, theme: Theme, view: SiteView, templates: TemplateDigests,
-          inputs: dict[str, str]) -> tuple[dict[str, Job], dict[str, str]]:
-    """Every output file as a job, and each job's fingerprint: its template's and its inputs'."""
-    from .site.fingerprints import digest
+def _plan(site_dir: Path, loaded: Loaded, session: RenderSession, view: SiteView) -> Planned:
+    """Every output file as a job, and each job's fingerprint: a copied file's from its stamp, a
+    generated one's from its template and the records it is handed (``site.fingerprints``)."""
+    from .site.fingerprints import Fingerprints
     from .site.jobs import Job, page_jobs
     from .site.vega import BUNDLE_FORMAT, javascript_bundle, vl_convert_version
 
-    planned: dict[str, Job] = {}
+    jobs: dict[str, Job] = {}
     fingerprint: dict[str, str] = {}
     for rel in loaded.site.files:  # images and downloads beside the Markdown; a generated page wins a clash
         full = f"{loaded.content_dir}/{rel}"
-        planned[rel] = Job(rel, (), data=_reader(site_dir / full))
+        jobs[rel] = Job(rel, data=_reader(site_dir / full))
         fingerprint[rel] = loaded.assets.get(full, ((0, 0, 0, 0), ""))[1]
-    for path, entry in theme.static.items():
-        planned[path] = Job(path, (), data=_reader(Path(entry.path)))
+    for path, entry in session.theme.static.items():
+        jobs[path] = Job(path, data=_reader(Path(entry.path)))
         fingerprint[path] = f"static:{entry.path}:{entry.stamp}"
     if loaded.site.config.charts == "js":
-        planned["assets/vega.js"] = Job("assets/vega.js", (), data=lambda: javascript_bundle().encode("utf-8"))
+        jobs["assets/vega.js"] = Job("assets/vega.js", data=lambda: javascript_bundle().encode("utf-8"))
         fingerprint["assets/vega.js"] = f"vega:{vl_convert_version()}:{BUNDLE_FORMAT}"
+    reading = repr((loaded.content_dir, loaded.markdown_html, loaded.limits))
+    records = Fingerprints({rel: read.fingerprint for rel, read in loaded.files.items()}, reading, view.paths)
     for job in page_jobs(view):
-        planned[job.path] = job
-        fingerprint[job.path] = digest(templates[job.template] if job.template else "",
-                                       *(inputs[key] for key in job.inputs))
-    return planned, fingerprint
+        jobs[job.path] = job
+        template = session.templates[job.template] if job.template else "data"
+        fingerprint[job.path] = records.page(template, {"frame": view.frame, **job.given}, job.listed)
+    return Planned(jobs, fingerprint)
 
 
-def _template_problems(env: Environment, planned: dict[str, Job], site_dir: Path) -> list[Diagnostic]:
-    """A located error for each template the jobs use that does not compile."""
+def _template_problems(session: RenderSession, planned: dict[str, Job], site_dir: Path) -> list[Diagnostic]:
+    """A located error for each template the jobs use that does not compile (before anything is
+    written)."""
     from jinja2 import TemplateError
 
     from .site.templates import template_failure
@@ -313,13 +328,13 @@ def _template_problems(env: Environment, planned: dict[str, Job], site_dir: Path
     problems = []
     for name in sorted({job.template for job in planned.values() if job.template}):
         try:
-            env.get_template(name)
+            session.env.get_template(name)
         except TemplateError as exc:
             problems.append(_in_site(template_failure(exc, name).diagnostic, site_dir))
     return problems
 
 
-def _render_and_write(todo: list[Job], env: Environment, view: SiteView, tree: OutputTree,
+def _render_and_write(todo: list[Job], session: RenderSession, view: SiteView, tree: OutputTree,
                       previous: dict[str, tuple[str, str]], costs: dict[str, float], jobs: int | None,
                       progress: Progress | None) -> dict[str, tuple[str, bool]]:
     """Render the jobs, in forked workers when there are many, and write each file whose bytes
@@ -328,25 +343,22 @@ def _render_and_write(todo: list[Job], env: Environment, view: SiteView, tree: O
 
     A fresh tree is written as pages render; an update in place keeps the changed pages until every
     page has rendered, so a template that fails half way leaves the output untouched."""
-    from .site.jobs import CHANGES
-    from .site.render import render_job
-
     if len(todo) >= PARALLEL_RENDER:  # many pages: neighbours are alike in cost, deal them round-robin
         parts = workers(jobs)
         chunks = split(todo, parts)
-    elif sum(len(job.inputs) for job in todo) >= PARALLEL_INPUTS:  # a few large pages: by their cost
+    elif sum(job.weight for job in todo) >= PARALLEL_WEIGHT:  # a few large pages: by their cost
         parts = workers(jobs)
         chunks = balance(todo, parts, _expected_cost(todo, costs))
     else:
         parts, chunks = 1, [todo]
-    if len(chunks) > 1 and any(CHANGES in job.inputs for job in todo):
+    if len(chunks) > 1 and any(job.given.get("changes") is view.lazy_changes for job in todo):
         view.changes  # noqa: B018 - scored once here, not again in each worker
 
     def render(chunk: list[Job]) -> list[tuple[str, str, bool, bytes | None, float]]:
         done = []
         for index, job in enumerate(chunk, 1):
             started = time.perf_counter()
-            data = render_job(env, view, job)
+            data = session.render(view, job)
             seconds = time.perf_counter() - started
             data_digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             changed = previous.get(job.path, ("", ""))[1] != data_digest
@@ -368,10 +380,10 @@ def _render_and_write(todo: list[Job], env: Environment, view: SiteView, tree: O
 def _expected_cost(todo: list[Job], costs: dict[str, float]) -> Callable[[Job], float]:
     """How long a page will take to render: as long as it took the last time, when every page of
     ``todo`` has rendered before (pages differ by tens of times at the same count of inputs: home
-    and a review page read the same objectives); else by the inputs it reads."""
+    and a review page list the same objectives); else by the records it lists."""
     if all(job.path in costs for job in todo):
         return lambda job: costs[job.path]
-    return lambda job: len(job.inputs) + 1
+    return lambda job: job.weight
 
 
 def _in_site(diagnostic: Diagnostic, site_dir: Path) -> Diagnostic:

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from generator.buildrecord import CACHE_DIR
-from generator.pipeline import BuildState, FirstPages, build_site
+from generator.pipeline import BuildOptions, BuildState, FirstPages, build_site
 
 START = dt.date(2026, 11, 15)
 pytestmark = pytest.mark.slow
@@ -314,7 +314,7 @@ def test_incremental_builds_equal_cold_builds(steps: list[tuple[int, int, int]],
         site = copy_example(root)
         state = BuildState() if in_memory else None
         as_of = START
-        first = build_site(site, root / "inc", as_of, state=state)
+        first = build_site(site, BuildOptions(root / "inc", as_of), state=state)
         assert first.written is not None
         for kind, n, value in steps:
             change = EDITS[kind]
@@ -324,9 +324,9 @@ def test_incremental_builds_equal_cold_builds(steps: list[tuple[int, int, int]],
                 change(site, n, value)
             # in memory as serve builds: the pages a browser has open first, then the rest
             opened = FirstPages({"index.html", "kpis/index.html"}, lambda paths: None) if in_memory else None
-            incremental = build_site(site, root / "inc", as_of, state=state, first=opened)
+            incremental = build_site(site, BuildOptions(root / "inc", as_of), state=state, first=opened)
             shutil.rmtree(root / "cold", ignore_errors=True)
-            cold = build_site(site, root / "cold", as_of, clean=True)
+            cold = build_site(site, BuildOptions(root / "cold", as_of, clean=True))
             assert (incremental.written is None) == (cold.written is None), (change, incremental.checked.diagnostics)
             if cold.written is not None:
                 assert incremental.incremental
@@ -337,20 +337,20 @@ def test_incremental_builds_equal_cold_builds(steps: list[tuple[int, int, int]],
 
 def test_an_unchanged_rebuild_renders_nothing_and_a_clean_one_everything(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
-    built = build_site(site, tmp_path / "out", START)
+    built = build_site(site, BuildOptions(tmp_path / "out", START))
     assert not built.incremental and len(built.rendered) == built.total
-    again = build_site(site, tmp_path / "out", START)
+    again = build_site(site, BuildOptions(tmp_path / "out", START))
     assert again.incremental and again.rendered == [] and again.written == 0
-    clean = build_site(site, tmp_path / "out", START, clean=True)
+    clean = build_site(site, BuildOptions(tmp_path / "out", START, clean=True))
     assert not clean.incremental and len(clean.rendered) == clean.total
 
 
 def test_one_edited_objective_rerenders_only_what_shows_it(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
-    build_site(site, tmp_path / "out", START)
+    build_site(site, BuildOptions(tmp_path / "out", START))
     path = site / "content/okrs/2026-Q3/sales/mid-market.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
-    again = build_site(site, tmp_path / "out", START)
+    again = build_site(site, BuildOptions(tmp_path / "out", START))
     # Its page and the search index change; the JSON and the feed are made again from the changed
     # file but come out the same; no list of objectives is rendered again.
     assert sorted(again.rendered) == ["api/okrs.json", "assets/search-index.js", "cycles/2026-Q3/review/index.html",
@@ -360,12 +360,12 @@ def test_one_edited_objective_rerenders_only_what_shows_it(tmp_path: Path) -> No
 
 def test_a_new_checkin_rerenders_the_lists_that_show_the_score(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
-    build_site(site, tmp_path / "out", START)
+    build_site(site, BuildOptions(tmp_path / "out", START))
     path = site / "content/okrs/2026-Q4/sales/enterprise.md"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("checkins:\n", "checkins:\n      - {date: 2026-11-14, value: 13}\n", 1),
                     encoding="utf-8")
-    again = build_site(site, tmp_path / "out", START)
+    again = build_site(site, BuildOptions(tmp_path / "out", START))
     assert {"index.html", "cycles/2026-Q4/index.html", "teams/sales/index.html", "alignment/index.html",
             "okrs/2026-Q4/sales/enterprise/index.html"} <= set(again.rendered)
     assert "okrs/2026-Q3/sales/mid-market/index.html" not in again.rendered
@@ -373,40 +373,40 @@ def test_a_new_checkin_rerenders_the_lists_that_show_the_score(tmp_path: Path) -
 
 def test_a_corrupt_or_foreign_record_means_a_cold_build(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
-    build_site(site, tmp_path / "out", START)
+    build_site(site, BuildOptions(tmp_path / "out", START))
     record = next((site / CACHE_DIR).glob("build-*.record"))
     data = bytearray(record.read_bytes())
     data[-10] ^= 0xFF
     record.write_bytes(bytes(data))
-    built = build_site(site, tmp_path / "out", START)
+    built = build_site(site, BuildOptions(tmp_path / "out", START))
     assert not built.incremental
     # a record with a good signature, but made for another output folder, is not used either
     shutil.copy(next((site / CACHE_DIR).glob("build-*.record")), tmp_path / "saved.record")
     shutil.rmtree(tmp_path / "out")
-    assert not build_site(site, tmp_path / "out", START).incremental
+    assert not build_site(site, BuildOptions(tmp_path / "out", START)).incremental
 
 
 def test_a_deleted_output_folder_means_a_cold_build(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
-    build_site(site, tmp_path / "out", START)
+    build_site(site, BuildOptions(tmp_path / "out", START))
     shutil.rmtree(tmp_path / "out")
-    built = build_site(site, tmp_path / "out", START)
+    built = build_site(site, BuildOptions(tmp_path / "out", START))
     assert not built.incremental and (tmp_path / "out" / "index.html").is_file()
 
 
 def test_the_record_folder_ignores_itself_in_git(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
-    build_site(site, tmp_path / "out", START)
+    build_site(site, BuildOptions(tmp_path / "out", START))
     assert (site / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
 def test_a_key_result_owner_moves_between_person_pages(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
-    build_site(site, tmp_path / "out", START)
+    build_site(site, BuildOptions(tmp_path / "out", START))
     path = site / "content/okrs/2026-Q4/sales/enterprise.md"
     path.write_text(path.read_text(encoding="utf-8").replace("    owner: Marcus Lee\n", "    owner: Priya Nair\n"),
                     encoding="utf-8")
-    again = build_site(site, tmp_path / "out", START)
+    again = build_site(site, BuildOptions(tmp_path / "out", START))
     assert {"people/index.html", "people/priya-nair/index.html", "okrs/2026-Q4/sales/enterprise/index.html",
             "api/okrs.json"} <= set(again.rendered)
     assert again.removed == 1 and not (tmp_path / "out/people/marcus-lee").exists()  # he owned nothing else
@@ -418,6 +418,6 @@ def test_a_key_result_owner_moves_between_person_pages(tmp_path: Path) -> None:
 
 def test_a_later_day_rerenders_what_changed_and_freshness(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
-    build_site(site, tmp_path / "out", START)
-    again = build_site(site, tmp_path / "out", START + dt.timedelta(days=1))
+    build_site(site, BuildOptions(tmp_path / "out", START))
+    again = build_site(site, BuildOptions(tmp_path / "out", START + dt.timedelta(days=1)))
     assert {"changes/index.html", "api/changes.json", "index.html", "people/dana-reyes/index.html"} <= set(again.rendered)

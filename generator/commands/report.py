@@ -13,7 +13,6 @@ import base64
 import datetime as dt
 import logging
 import mimetypes
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,18 +21,13 @@ from typing import Any
 from markupsafe import Markup
 
 from ..diagnostics import OkrPagesError, did_you_mean
-from ..model.content import Objective
 from ..output import write_file
 from ..pipeline import Checked, check_site, refuse_errors
-from ..scoring.review import review_cycle
 from ..scoring.scores import ScoredSite
-from ..site.formatting import ENGLISH, Language, gettext, speaking
-from ..site.jobs import review_context
-from ..site.markup import Rendered, render_body
+from ..site.formatting import gettext
+from ..site.jobs import review_job
 from ..site.render import svg_charts
-from ..site.templates import make_environment
-from ..site.themes import Theme, load_theme
-from ..site.translations import load_language
+from ..site.session import RenderSession, open_session
 
 PDF_EXTRA = "pip install 'okr-pages[pdf]'"
 # What WeasyPrint's wheels need from the system on Debian and Ubuntu (Pango, HarfBuzz, fonts).
@@ -78,13 +72,13 @@ def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = Non
     if cycle.state == "upcoming":
         raise ReportError(f"cycle {cycle_id} has not started (it starts on {cycle.cycle.start}): nothing to review "
                           "yet (pass --as-of with a later date to preview it)")
-    theme = load_theme(site_dir)
-    language, problems = load_language(theme, site_dir, scored.site.config.language)
-    if problems:
-        raise ReportError(f"the site's catalogs have {len(problems)} error(s), e.g. {problems[0].text()} "
+    session = open_session(site_dir, scored.site.config)
+    if session.problems:
+        first = session.problems[0]
+        raise ReportError(f"the site's theme or catalogs have {len(session.problems)} error(s), e.g. {first.text()} "
                           "(run okr-pages build to see them all; nothing was written)")
-    with speaking(language):  # the site's language, as on the site's review page
-        html = report_html(checked, theme, site_dir, cycle_id, language)
+    with session.speaking():  # the site's language, as on the site's review page
+        html = report_html(checked, session, site_dir, cycle_id)
         label = f"{scored.site.config.title} · " + gettext("%(cycle)s review") % {"cycle": cycle.name}
     target = out or default_out(cycle_id, pdf)
     pages = None
@@ -101,29 +95,17 @@ def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = Non
     return Report(target, cycle_id, "pdf" if pdf else "html", len(data), pages)
 
 
-def report_html(checked: Checked, theme: Theme, site_dir: Path, cycle_id: str, language: Language = ENGLISH) -> str:
-    """The review of one cycle as a self-contained HTML document with ``theme``'s templates, in
-    ``language`` (the language the caller speaks: ``formatting.speaking``)."""
+def report_html(checked: Checked, session: RenderSession, site_dir: Path, cycle_id: str) -> str:
+    """The review of one cycle as a self-contained HTML document: the site's review job, rendered by
+    the site's render session with the report's template, its links turned into anchors and data
+    URIs, its charts drawn as inline SVG (in the language the caller speaks: ``session.speaking``)."""
     scored = checked.scored
-    env = make_environment(theme, language)
-    review = review_cycle(scored, cycle_id)
-    drawn = {key: wide for key, (wide,) in svg_charts(scored, [f"grades:{cycle_id}", f"teams:{cycle_id}"]).items()}
-    paths = _report_paths(scored, site_dir, cycle_id)
-
-    def retrospective(objective: Objective) -> Rendered | None:
-        if not objective.retrospective:
-            return None
-        rendered = render_body(objective.retro, "", paths)
-        return Rendered(_OUTSIDE_LINK.sub(r"\1", rendered.html), rendered.toc)
-
-    context: dict[str, Any] = {
-        **review_context(review, retrospective),
-        "standalone": True, "config": scored.site.config, "lang": language.code, "as_of": scored.as_of,
-        "link": lambda target: "",
-        "css": _inline_css(theme.static.get("assets/style.css")),
-        "grades_chart": drawn.get(f"grades:{cycle_id}"), "teams_chart": drawn.get(f"teams:{cycle_id}"),
-    }
-    return env.get_template("report.html").render(context)
+    view = session.view(scored, _report_paths(scored, site_dir, cycle_id), drawn=True)
+    view.chart_html.update({key: wide for key, (wide,) in svg_charts(
+        scored, [f"grades:{cycle_id}", f"teams:{cycle_id}"]).items()})
+    job = review_job(view, scored.cycles[cycle_id], standalone=True)
+    html = session.render(view, job, {"css": _inline_css(session.theme.static.get("assets/style.css"))})
+    return html.decode("utf-8")
 
 
 def _inline_css(entry: Any) -> Markup:
@@ -134,10 +116,6 @@ def _inline_css(entry: Any) -> Markup:
     except (OSError, UnicodeDecodeError) as exc:
         raise ReportError(f"cannot read the theme's style sheet {entry.path}: {exc}") from exc
     return Markup(text.replace("</", "<\\/"))  # nothing in a style sheet may close the <style> element
-
-
-# A link the file cannot follow (to another page of the site): its text stays, the link goes.
-_OUTSIDE_LINK = re.compile(r'<a href="(?!#|https?:|mailto:)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
 
 
 def _report_paths(scored: ScoredSite, site_dir: Path, cycle_id: str) -> dict[str, str]:

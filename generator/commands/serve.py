@@ -28,7 +28,7 @@ from typing import Any
 import watchfiles
 
 from ..diagnostics import OkrPagesError, format_diagnostics
-from ..pipeline import BuildState, FirstPages, build_site, resolve_as_of
+from ..pipeline import BuildOptions, BuildState, FirstPages, build_site, resolve_as_of
 from ..reading.config import CONFIG_NAME, load_config
 from .livereload import make_handler
 
@@ -115,7 +115,7 @@ class LiveSite:
         try:
             # served from the root, whatever base_url says
             first = FirstPages(set(self.visited), self._first_round) if self.visited else None
-            built = build_site(self.site_dir, self.out_dir, as_of, overrides={"base_url": "/"}, state=self.state,
+            built = build_site(self.site_dir, BuildOptions(self.out_dir, as_of, {"base_url": "/"}), state=self.state,
                                first=first)
             items = built.checked.shown()
             if items:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,7 +55,7 @@ def _month_end(year: int, month: int) -> dt.date:
     return first_of_next - dt.timedelta(days=1)
 
 
-def load_config(site_dir: Path, overrides: dict[str, str] | None = None) -> tuple[Config, list[Diagnostic]]:
+def load_config(site_dir: Path, overrides: Mapping[str, str] | None = None) -> tuple[Config, list[Diagnostic]]:
     """Read okr-pages.yaml if present; defaults for everything it leaves out.
 
     ``overrides`` replace fields after reading (``base_url`` from ``build --base-url``)."""

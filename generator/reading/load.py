@@ -13,7 +13,7 @@ import hashlib
 import os
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,7 +140,7 @@ class _Digests:
         return data
 
 
-def load_site(site_dir: Path, overrides: dict[str, str] | None = None,
+def load_site(site_dir: Path, overrides: Mapping[str, str] | None = None,
               previous: Loaded | None = None, jobs: int | None = None) -> Loaded:
     """Read config and content, validate every field and every reference.
 
@@ -151,7 +151,7 @@ def load_site(site_dir: Path, overrides: dict[str, str] | None = None,
         return _load_site(site_dir, overrides, previous, jobs)
 
 
-def _load_site(site_dir: Path, overrides: dict[str, str] | None, previous: Loaded | None,
+def _load_site(site_dir: Path, overrides: Mapping[str, str] | None, previous: Loaded | None,
                jobs: int | None) -> Loaded:
     config, problems = load_config(site_dir, overrides)
     content_dir = site_dir / config.content_dir

@@ -4,10 +4,11 @@ leads a team, with those records as scored. Names are told apart by ``model.name
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..model.names import Person, person_slug
+from .records import REFERENCE
 
 if TYPE_CHECKING:
     from .scores import ScoredKPI, ScoredKR, ScoredObjective, ScoredTeam
@@ -20,12 +21,13 @@ class ScoredPerson:
 
     person: Person  # the spelling used most
     names: tuple[str, ...]  # every spelling, most used first
-    objectives: tuple[ScoredObjective, ...]  # owned, in the current cycle
-    key_results: tuple[tuple[ScoredObjective, ScoredKR], ...]  # owned (or inherited), current cycle
-    past: tuple[ScoredObjective, ...]  # owned, in every other cycle: newest cycle first
-    kpis: tuple[ScoredKPI, ...]
-    teams: tuple[ScoredTeam, ...]  # led
-    overdue: tuple[tuple[ScoredObjective, ScoredKR], ...]  # of key_results
+    # What they own is listed on their page: fingerprinted as list rows (``site.fingerprints``).
+    objectives: tuple[ScoredObjective, ...] = field(metadata=REFERENCE)  # owned, in the current cycle
+    key_results: tuple[tuple[ScoredObjective, ScoredKR], ...] = field(metadata=REFERENCE)  # owned (or inherited)
+    past: tuple[ScoredObjective, ...] = field(metadata=REFERENCE)  # owned, other cycles: newest cycle first
+    kpis: tuple[ScoredKPI, ...] = field(metadata=REFERENCE)
+    teams: tuple[ScoredTeam, ...] = field(metadata=REFERENCE)  # led
+    overdue: tuple[tuple[ScoredObjective, ScoredKR], ...] = field(metadata=REFERENCE)  # of key_results
 
     @property
     def slug(self) -> str:
@@ -38,6 +40,12 @@ class ScoredPerson:
     @property
     def url(self) -> str:
         return self.person.url
+
+    @property
+    def listing(self) -> tuple[Any, ...]:
+        """What the list of people shows: the name, the teams led and how much they own."""
+        return (self.person, len(self.objectives), len(self.key_results), len(self.overdue), len(self.kpis),
+                len(self.past), tuple((t.id, t.name) for t in self.teams))
 
 
 @dataclass

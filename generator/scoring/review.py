@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model.content import Cycle, Point
+from .records import REFERENCE
 from .scores import (
     BOUNDARY_DIGITS,
     ScoredCycle,
@@ -45,6 +46,13 @@ class ReviewCounts:
     aspirational_sweet_spot: int
     aspirational_above: int
     not_ambitious: int  # aspirational at 1.0
+    # While the cycle runs: how many of each commitment are on track, at risk or off track.
+    paces_by_commitment: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def commitment_totals(self) -> dict[str, int]:
+        """How many objectives of each commitment (the last column of the grades table)."""
+        return {commitment: sum(grades.values()) for commitment, grades in self.grades_by_commitment.items()}
 
 
 @dataclass(frozen=True)
@@ -54,15 +62,15 @@ class ObjectiveReview:
     objective: ScoredObjective
     verdict: str  # committed: met | missed; aspirational: below | sweet_spot | above
     not_ambitious: bool  # aspirational and at 1.0: "not ambitious enough?"
-    next: ScoredObjective | None
-    previous: ScoredObjective | None
+    next: ScoredObjective | None = field(metadata=REFERENCE)
+    previous: ScoredObjective | None = field(metadata=REFERENCE)
 
 
 @dataclass(frozen=True)
 class TeamReview:
     """A team's part of the review: its score in the cycle and its objectives (no team: ``team`` None)."""
 
-    team: ScoredTeam | None
+    team: ScoredTeam | None = field(metadata=REFERENCE)
     score: float | None
     grade: str | None
     reviewed: bool
@@ -114,9 +122,32 @@ class CycleReview:
     def with_verdict(self, verdict: str) -> tuple[ObjectiveReview, ...]:
         return tuple(o for o in self.objectives if o.verdict == verdict)
 
+    def with_pace(self, commitment: str) -> tuple[ObjectiveReview, ...]:
+        """A running cycle's objectives of one commitment, those furthest behind first."""
+        rows = [o for o in self.objectives if o.objective.objective.commitment == commitment]
+        return tuple(sorted(rows, key=lambda o: PACES.index(o.objective.pace) if o.objective.pace in PACES else 0))
+
+    @property
+    def committed(self) -> tuple[ObjectiveReview, ...]:
+        """The committed objectives as the review lists them: met, then missed, once the cycle has
+        ended; while it runs, by pace (off track, at risk, on track): no verdict yet."""
+        return self.with_verdict("met") + self.with_verdict("missed") if self.final else self.with_pace("committed")
+
+    @property
+    def aspirational(self) -> tuple[ObjectiveReview, ...]:
+        """The aspirational objectives: below, in and above the sweet spot once the cycle has ended;
+        while it runs, by pace."""
+        if not self.final:
+            return self.with_pace("aspirational")
+        return self.with_verdict("below") + self.with_verdict("sweet_spot") + self.with_verdict("above")
+
     @property
     def not_ambitious(self) -> tuple[ObjectiveReview, ...]:
-        return tuple(o for o in self.objectives if o.not_ambitious)
+        """Aspirational objectives that ended at 1.0 (none while the cycle runs: it has not ended)."""
+        return tuple(o for o in self.objectives if o.not_ambitious) if self.final else ()
+
+
+PACES = ("off_track", "at_risk", "on_track")  # a running cycle's objectives, furthest behind first
 
 
 def verdict(score: ScoredObjective) -> tuple[str, bool]:
@@ -139,6 +170,7 @@ def review_counts(cycle: ScoredCycle) -> ReviewCounts:
     grades = dict.fromkeys(GRADES, 0)
     by_commitment = {"aspirational": dict.fromkeys(GRADES, 0), "committed": dict.fromkeys(GRADES, 0)}
     verdicts = dict.fromkeys(("met", "missed", "below", "sweet_spot", "above"), 0)
+    paces = {"committed": dict.fromkeys(PACES, 0), "aspirational": dict.fromkeys(PACES, 0)}
     not_ambitious = 0
     for score in cycle.objectives:
         grades[score.grade] += 1
@@ -146,9 +178,11 @@ def review_counts(cycle: ScoredCycle) -> ReviewCounts:
         where, too_safe = verdict(score)
         verdicts[where] += 1
         not_ambitious += too_safe
+        if score.pace in PACES:
+            paces[score.objective.commitment][score.pace] += 1
     return ReviewCounts(len(cycle.objectives), sum(s.reviewed for s in cycle.objectives), grades, by_commitment,
                         verdicts["met"], verdicts["missed"], verdicts["below"], verdicts["sweet_spot"],
-                        verdicts["above"], not_ambitious)
+                        verdicts["above"], not_ambitious, paces)
 
 
 def review_cycle(scored: ScoredSite, cycle_id: str) -> CycleReview:

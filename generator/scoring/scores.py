@@ -32,6 +32,7 @@ from ..model.content import (
 )
 from ..model.names import Person, maybe_person
 from .people import ScoredPerson, group_people
+from .records import REFERENCE
 
 BOUNDARY_DIGITS = 9  # compare with bands and pace limits after rounding off float noise (0.35 - 0.5)
 FLAT_SHARE = 0.02  # a trend whose fitted change is under 2% of the mean level is flat
@@ -63,6 +64,11 @@ class ScoredKR:
         if self.kr.unit:
             return self.kr.unit
         return self.kpi.unit if self.kpi is not None else None
+
+    @property
+    def milestones_done(self) -> int:
+        """How many of a milestone KR's milestones are done."""
+        return sum(1 for milestone in self.kr.milestones if milestone.done)
 
 
 
@@ -99,8 +105,20 @@ class ScoredObjective:
         return float(self.final_score) if self.final_score is not None else self.score
 
     @property
+    def finished(self) -> bool:
+        """Whether its cycle has ended: no expected progress, no confidence shown any more."""
+        return self.pace in ("final", "missed")
+
+    @property
     def url(self) -> str:
         return self.objective.url
+
+    @property
+    def listing(self) -> tuple[Any, ...]:
+        """What a list row of objectives shows: title, owner, team, cycle, commitment and figures."""
+        o = self.objective
+        return (o.id, o.title, o.cycle, o.commitment, o.owner, self.owner, self.team, self.score, self.grade,
+                self.expected, self.pace, self.confidence, self.final_score, len(self.overdue), len(self.key_results))
 
 
 @dataclass(frozen=True)
@@ -127,6 +145,13 @@ class ScoredKPI:
     def url(self) -> str:
         return self.kpi.url
 
+    @property
+    def listing(self) -> tuple[Any, ...]:
+        """What a list of KPIs shows: title, unit, team, owner, the latest point, health and trend."""
+        k = self.kpi
+        return (k.id, k.title, k.unit, k.direction, k.target, self.team, self.owner, self.latest, self.health,
+                self.trend, self.stale, self.signal, self.signal_reason)
+
 
 @dataclass(frozen=True)
 class ScoredCycle:
@@ -137,7 +162,7 @@ class ScoredCycle:
     expected: float
     score: float | None
     grade: str | None
-    objectives: tuple[ScoredObjective, ...]  # ordered by id
+    objectives: tuple[ScoredObjective, ...] = field(metadata=REFERENCE)  # ordered by id
 
     @property
     def reviewed(self) -> bool:
@@ -156,20 +181,30 @@ class ScoredCycle:
     def url(self) -> str:
         return f"cycles/{self.cycle.id}/"
 
+    @property
+    def listing(self) -> tuple[Any, ...]:
+        """What a list of cycles shows: dates, state, score and grade, how many objectives."""
+        return (self.cycle, self.state, self.expected, self.score, self.grade, self.reviewed, len(self.objectives))
+
 
 @dataclass(frozen=True)
 class TeamCycle:
     """A team's score in one cycle: the mean of its own objectives there (scores across cycles)."""
 
-    cycle: ScoredCycle
+    cycle: ScoredCycle = field(metadata=REFERENCE)
     score: float
     grade: str
-    objectives: tuple[ScoredObjective, ...]
+    objectives: tuple[ScoredObjective, ...] = field(metadata=REFERENCE)
 
     @property
     def reviewed(self) -> bool:
         """Whether a reviewed final score went into the score."""
         return any(s.reviewed for s in self.objectives)
+
+    @property
+    def listing(self) -> tuple[Any, ...]:
+        """A team's score in a cycle, as tables and charts across cycles show it."""
+        return (self.cycle.listing, self.score, self.grade, self.reviewed, len(self.objectives))
 
 
 @dataclass(frozen=True)
@@ -182,9 +217,9 @@ class ScoredTeam:
     score: float | None
     grade: str | None
     depth: int  # 0 for a top team, in the tree of teams
-    current: tuple[ScoredObjective, ...]  # its objectives in the current cycle
-    past: tuple[ScoredObjective, ...]  # its objectives in every other cycle
-    kpis: tuple[ScoredKPI, ...]
+    current: tuple[ScoredObjective, ...] = field(metadata=REFERENCE)  # its objectives in the current cycle
+    past: tuple[ScoredObjective, ...] = field(metadata=REFERENCE)  # its objectives in every other cycle
+    kpis: tuple[ScoredKPI, ...] = field(metadata=REFERENCE)
     parent: Team | None = None
     subteams: tuple[Team, ...] = ()
     history: tuple[TeamCycle, ...] = ()  # every cycle it has objectives in, by start date
@@ -209,6 +244,13 @@ class ScoredTeam:
     def reviewed(self) -> bool:
         """Whether a reviewed final score went into the score (of the current cycle)."""
         return any(s.reviewed for s in self.current)
+
+    @property
+    def listing(self) -> tuple[Any, ...]:
+        """What a list of teams shows: name, place in the tree, lead, scores, and its score in each cycle."""
+        return (self.team, self.depth, self.parent, self.subteams, self.lead, self.score, self.grade, self.reviewed,
+                self.with_subteams, self.with_subteams_grade, self.with_subteams_count, len(self.current),
+                len(self.kpis), tuple(entry.listing for entry in self.history))
 
     def in_cycle(self, cycle_id: str) -> TeamCycle | None:
         """Its score in one cycle, if it has objectives there."""

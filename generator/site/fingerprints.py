@@ -1,136 +1,117 @@
-"""Fingerprints of every input a page job declares, so a build knows which pages changed.
+"""Fingerprints of what a page is handed, so a build knows which pages changed.
 
-An entity's fingerprint covers everything its scored record is computed from: its own file
-(and CSV), the build date, its cycle and team, the scoring bands, the KPIs it reads. Two builds
-with equal fingerprints for a page's inputs (and its template) give the page the same bytes; the
-property test in ``tests/test_incremental.py`` holds the site to that.
+A page job names the records its template gets (``Job.given``); the page's fingerprint is its
+template's digest and one structural digest of each of those records. There is no list of what a
+page depends on beside what it is handed: a template that shows a new field of a record it gets is
+covered by that record's digest already.
+
+The digest of a record is memoised for the build (every record is frozen, and scored once):
+
+- a dataclass is the digest of its type and of every field, recursively;
+- a record read from one content file (an objective, a KPI, a guide page) is a pure function of
+  that file's bytes (and a KPI's CSV), the settings it was read under and the site paths its links
+  resolve to: those make its digest, so bodies are not hashed again on every build;
+- a record that is worked out only when a page needs it (what changed, SPEC §9) says what it is made
+  of through ``fingerprint_parts``;
+- a record shown as one line of a list is fingerprinted by its ``listing`` (the fields a list row
+  shows), so a list page does not change when only the detail of an entry does: so are the
+  records a page names in ``Job.listed``, and a record's fields marked ``REFERENCE``
+  (``scoring.records``), which refer to another entity's record.
+
+The property test in ``tests/test_incremental.py`` holds the site to it: an incremental build gives
+the bytes of a cold one after any edit.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
+from collections.abc import Mapping
+from typing import Any
 
-from ..model.content import KPI, Objective, Page, split_kr_ref
-from ..scoring.scores import ScoredSite
-from .jobs import (
-    CHANGES,
-    FRAME,
-    GUIDES,
-    LANGUAGE,
-    PEOPLE,
-    REPO,
-    TEAMS,
-    SiteView,
-    c_key,
-    d_key,
-    k_key,
-    ks_key,
-    next_key,
-    o_key,
-    os_key,
-    p_key,
-    previous_key,
-    t_key,
-)
+from markupsafe import Markup
+
+from ..model.content import KPI, Objective, Page
+
+_PLAIN = (str, int, float, bool, type(None), dt.date, Markup)
 
 
 def digest(*parts: str) -> str:
+    """128 bits of BLAKE2b over text parts."""
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def fingerprints(view: SiteView, sources: dict[str, str]) -> dict[str, str]:
-    """Every input key → its fingerprint. ``sources`` holds each content file's fingerprint by its
-    site-relative path (a KPI's includes its CSV)."""
-    scored: ScoredSite = view.scored
-    site = scored.site
-    config = site.config
-    as_of = scored.as_of.isoformat()
-    scoring = repr((config.bands, config.pace, config.checkin_every))
-    markdown = repr(config.markdown_html)
-    now = scored.current_cycle or ""
+class Fingerprints:
+    """The structural digests of one build's records.
 
-    def links(item: Objective | KPI | Page) -> str:
-        return "|".join(f"{link.target}>{view.paths.get(link.target)}" for link in item.links)
+    ``sources`` holds each content file's fingerprint by its site-relative path (a KPI's includes its
+    CSV); ``reading`` what every content file was read under (the content folder, markdown_html, the
+    limits); ``paths`` where each content file is published, for the links of bodies."""
 
-    # Every word, number and date a page shows is in the site's language, from its catalogs.
-    language = digest("language", view.language.key)
-    fp: dict[str, str] = {
-        LANGUAGE: language,
-        FRAME: digest(config.title, repr(view.nav()), as_of, config.charts, language),
-        # The list of sections (each with its first page and title); each section's own list of pages.
-        GUIDES: digest(repr([(key, pages[0].url, [(p.id, p.title) for p in pages if p.id == f"{key}/index"])
-                             for key, pages in view.sections().items()])),
-        "config:base_url": config.base_url,
-        "config:title": config.title,
-        REPO: digest(repr((config.repo_url, config.edit_uri, config.history_uri))),
-    }
-    kpi_sources = {kid: sources.get(kpi.source, "") for kid, kpi in site.kpis.items()}
-    teams = {tid: repr(team) for tid, team in site.teams.items()}
-    cycles = {cid: repr(cycle) for cid, cycle in site.cycles.items()}
+    def __init__(self, sources: Mapping[str, str], reading: str, paths: Mapping[str, str]) -> None:
+        self.sources = sources
+        self.reading = reading
+        self.paths = paths
+        # id → (the object, kept alive so its id is not reused, and its digest)
+        self._memo: dict[int, tuple[Any, str]] = {}
+        self._rows: dict[int, tuple[Any, str]] = {}
 
-    def team_of(tid: str | None) -> str:
-        return teams.get(tid or "", "None")
-    for oid, score in scored.objectives.items():
-        objective = score.objective
-        read = [kpi_sources.get(kr.kpi, "") for kr in objective.key_results if kr.kpi]
-        fp[o_key(oid)] = digest("o", oid, objective.source, sources.get(objective.source, ""), as_of,
-                                cycles.get(objective.cycle, "None"), scoring, team_of(objective.team), markdown,
-                                links(objective), *read)
-        fp[os_key(oid)] = digest("os", oid, objective.title, objective.owner or "", objective.commitment, objective.url,
-                                 objective.cycle, team_of(objective.team), repr((score.score, score.grade, score.expected,
-                                                                          score.pace, score.confidence,
-                                                                          score.final_score, len(score.overdue))))
-        # Its key results' rows come from its front matter (not its body), the date and what it reads.
-        fp[ks_key(oid)] = digest("ks", fp[os_key(oid)], objective.front_digest, as_of, str(score.checkin_every),
-                                 cycles.get(objective.cycle, "None"), scoring, *read)
-    # An objective named as another's follow-up (or predecessor): the pair and the role are part of
-    # what a page shows.
-    for oid, linked in scored.next_of.items():
-        fp[next_key(oid, linked.id)] = digest("next", oid, fp[os_key(linked.id)])
-    for oid, linked in scored.previous_of.items():
-        fp[previous_key(oid, linked.id)] = digest("previous", oid, fp[os_key(linked.id)])
-    fp[TEAMS] = digest("teams", *(f"{team!r}@{scored.teams[tid].depth}" for tid, team in site.teams.items()),
-                       *scored.teams)
-    for kid, status in scored.kpis.items():
-        readers = [f"{ref}@{site.objectives[split_kr_ref(ref)[0]].cycle}" for ref in status.read_by]
-        fp[k_key(kid)] = digest("k", kid, status.kpi.source, kpi_sources[kid], as_of, team_of(status.kpi.team), now,
-                                markdown,
-                                links(status.kpi), *readers)
-    for tid, team in scored.teams.items():
-        fp[t_key(tid)] = digest("t", tid, repr(team.team), repr(team.parent), repr(team.subteams), str(team.depth),
-                                now, scoring, repr((team.with_subteams, team.with_subteams_count)),
-                                *(fp[os_key(o.id)] for o in team.current))
-    for cid, cycle in scored.cycles.items():
-        fp[c_key(cid)] = digest("c", cid, repr(cycle.cycle), as_of, scoring, *(fp[os_key(o.id)] for o in cycle.objectives))
-    for key, pages in view.sections().items():
-        fp[f"{GUIDES}:{key}"] = digest(repr([(p.id, p.title, p.url) for p in pages]))
-    for page in site.pages:
-        fp[d_key(page.id)] = digest("d", page.id, page.source, sources.get(page.source, ""), markdown, links(page))
-    known = repr(config.people)
-    for slug, who in scored.people.items():
-        fp[p_key(slug)] = digest("p", slug, repr(who.names), known, as_of, now,
-                                 *(fp[os_key(o.id)] for o in (*who.objectives, *who.past)),
-                                 *(fp[ks_key(o.id)] for o, _ in who.key_results),
-                                 *(fp[k_key(k.id)] for k in who.kpis), *(repr(t.team) for t in who.teams))
-    fp[PEOPLE] = digest("people", known, now, repr([
-        (slug, who.name, len(who.objectives), len(who.key_results), len(who.overdue), len(who.kpis),
-         len(who.past), [(t.id, t.name) for t in who.teams]) for slug, who in scored.people.items()]))
-    # What changed is the site scored twice: as of as_of and changes_window days before. Both
-    # scorings read the objectives' front matter (never their bodies), the KPIs, cycles and teams.
-    fp[CHANGES] = digest("changes", as_of, str(config.changes_window), now, scoring, repr(list(site.cycles.values())),
-                         repr(list(site.teams.values())),
-                         *(f"{oid}={score.objective.front_digest}@{score.objective.source}"
-                           for oid, score in scored.objectives.items()),
-                         *(f"{kid}={kpi_sources[kid]}" for kid in site.kpis))
-    objective_fps = [fp[o_key(oid)] for oid in scored.objectives]  # each one names its objective
-    fp["okrs"] = digest("okrs", now, known, *objective_fps,
-                        *(fp[t_key(t)] + repr(scored.teams[t].team) for t in site.teams),
-                        *(fp[c_key(c)] for c in scored.cycles), *(f"{kid}={kpi_sources[kid]}" for kid in site.kpis))
-    fp["kpis"] = digest("kpis", *(fp[k_key(k)] for k in scored.kpis))
-    fp["checkins"] = digest("checkins", config.title, config.base_url, *objective_fps)
-    items: list[Objective | KPI | Page] = [*site.objectives.values(), *site.kpis.values(), *site.pages]
-    fp["search"] = digest("search", repr(list(site.teams.values())), known,
-                          *(f"{item.source}={sources.get(item.source, '')}" for item in items),
-                          *(team_of(score.objective.team) for score in scored.objectives.values()),
-                          *(team_of(status.kpi.team) for status in scored.kpis.values()))
-    return fp
+    def of(self, value: Any) -> str:
+        """The digest of a value: a record, a tuple, list or mapping of them, or a plain value."""
+        if isinstance(value, _PLAIN):
+            return f"{type(value).__name__}:{value!r}"
+        key = id(value)
+        found = self._memo.get(key)
+        if found is not None:
+            return found[1]
+        made = self._make(value)
+        self._memo[key] = (value, made)
+        return made
+
+    def row(self, value: Any) -> str:
+        """The digest of records shown as lines of a list: of each one's ``listing`` when it has one
+        (tuples and lists of records, and (team, records) pairs, are gone through)."""
+        if isinstance(value, _PLAIN):
+            return self.of(value)
+        key = id(value)
+        found = self._rows.get(key)
+        if found is not None:
+            return found[1]
+        if getattr(type(value), "listing", None) is not None:
+            made = digest("row", self.of(value.listing))
+        elif isinstance(value, (tuple, list)):
+            made = digest("rows", *map(self.row, value))
+        else:
+            made = self.of(value)
+        self._rows[key] = (value, made)
+        return made
+
+    def _make(self, value: Any) -> str:
+        if isinstance(value, (Objective, KPI, Page)):
+            return self._content(value)
+        parts = getattr(value, "fingerprint_parts", None)
+        if parts is not None:
+            return digest(type(value).__name__, *(self.of(part) for part in parts()))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return digest(type(value).__name__, *(
+                self.row(getattr(value, f.name)) if f.metadata.get("fingerprint") == "row"
+                else self.of(getattr(value, f.name)) for f in dataclasses.fields(value)))
+        if isinstance(value, (tuple, list, frozenset, set)):
+            items = sorted(map(self.of, value)) if isinstance(value, (frozenset, set)) else map(self.of, value)
+            return digest(type(value).__name__, *items)
+        if isinstance(value, Mapping):
+            return digest("mapping", *(f"{self.of(k)}={self.of(v)}" for k, v in value.items()))
+        raise TypeError(f"a page was handed a {type(value).__name__}, which has no fingerprint: hand it "
+                        "records (frozen dataclasses), or give the class fingerprint_parts()")
+
+    def _content(self, item: Objective | KPI | Page) -> str:
+        """A content item: its files, how they were read, and where its links lead."""
+        resolved = "|".join(f"{link.target}>{self.paths.get(link.target)}" for link in item.links)
+        return digest(type(item).__name__, item.id, item.source, self.sources.get(item.source, ""), self.reading,
+                      resolved)
+
+    def page(self, template: str, given: Mapping[str, Any], listed: frozenset[str]) -> str:
+        """A page's fingerprint: its template's digest and each record it is handed (by name)."""
+        return digest(template, *(f"{name}:{self.row(value) if name in listed else self.of(value)}"
+                                  for name, value in given.items()))

@@ -1,24 +1,24 @@
 """Page jobs: one small function per page kind, each yielding the jobs of its pages.
 
-A job names its output path, its template, the context the template gets, and the inputs the
-page reads (objectives, KPIs, teams, cycles, guide pages, the site frame). Contexts are built
-only for the pages that render: an incremental build compares each job's fingerprint (its
-template's and its inputs') with the last build's and renders only what changed.
-
-Templates receive scored records (``ScoredObjective``, ``ScoredKPI``, ``ScoredTeam``,
-``ScoredCycle``) that carry their figures; nothing is looked up by id in a template.
+A job names its output path, its template and the records the template is handed (``given``):
+scored records (``ScoredObjective``, ``ScoredKPI``, ``ScoredTeam``, ``ScoredCycle``, ...) that carry
+their figures, so nothing is looked up by id in a template. What is worked out from those records
+only when the page renders (Markdown bodies on the page, charts, link previews) comes from
+``derive``. The page's fingerprint is made of its template and of what it is handed
+(``fingerprints``), so an incremental build renders only the pages whose records changed. Records a
+page shows as lines of a list are named in ``listed``: they are fingerprinted by their ``listing``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
 
-from ..model.content import KPI, Objective, Page, split_kr_ref
+from ..model.content import KPI, Config, Objective, Page, split_kr_ref
 from ..scoring.changes import Changes, changes_since
 from ..scoring.people import ScoredPerson
 from ..scoring.review import CycleReview, ObjectiveReview, TeamReview, review_counts, review_cycle
@@ -32,82 +32,65 @@ from ..scoring.scores import (
 )
 from . import api, charts, feed, previews, search
 from .editing import LinkBases, SourceLinks, checkin_command, link_bases
-from .formatting import ENGLISH, N_, Language, gettext, plural_samples
-from .markup import Rendered, relative_url, render_body
+from .formatting import ENGLISH, N_, Language, gettext
+from .markup import Rendered, relative_url, render_body, without_site_links
 
-FRAME = "frame"  # what every HTML page shows: site title, navigation, the as-of date, chart mode, language
-LANGUAGE = "language"  # the site's language and its catalogs: every word, number and date of a page
-GUIDES = "guides"  # the list of guide pages, in the guide navigation
-TEAMS = "teams"  # every team's name, parent and place in the tree: pages that list teams in order
-REPO = "repo"  # repo_url, edit_uri and history_uri: the edit and history links of content pages
-CHANGES = "changes"  # what changed in the last changes_window days (SPEC §9)
-PEOPLE = "people"  # the list of people with their counts
 STRIP = 5  # moves and check-ins shown on home; the changes page has them all
 
 
 @dataclass(frozen=True)
 class Job:
-    """One output file: made from a template and a context, or from ``data``."""
+    """One output file: made from a template and the records it is handed, or from ``data``."""
 
     path: str  # below the output folder: "okrs/2026-Q4/x/index.html"
-    inputs: tuple[str, ...]  # keys of what it reads, fingerprinted by ``SiteView.fingerprints``
     template: str | None = None
-    context: Callable[[], dict[str, Any]] | None = None
+    given: Mapping[str, Any] = field(default_factory=dict)  # the records the file is made from, by name
+    derive: Callable[[], dict[str, Any]] | None = None  # worked out from ``given`` when the page renders
+    listed: frozenset[str] = frozenset()  # names in ``given`` shown as lines of a list
     data: Callable[[], bytes] | None = None
     base: str | None = None  # links are relative to the site root, which a <base> element names (404.html)
     charts: tuple[str, ...] = ()  # chart keys the page shows (drawn in one batch in svg mode)
+    weight: int = 1  # how many records it lists: what its render time is guessed from before it is known
 
     @property
     def url(self) -> str:
         """The page's URL below the site root ("okrs/x/"; "" for home; "404.html")."""
         return self.path.removesuffix("index.html")
 
-
-def o_key(objective_id: str) -> str:
-    """Everything about an objective: its page and the JSON show all of it."""
-    return f"o:{objective_id}"
-
-
-def os_key(objective_id: str) -> str:
-    """An objective as a line of a list: title, owner, team, commitment and figures."""
-    return f"os:{objective_id}"
+    def context(self) -> dict[str, Any]:
+        """What the template gets besides the frame: the records it is handed and what is derived."""
+        return {**self.given, **(self.derive() if self.derive is not None else {})}
 
 
-def next_key(objective_id: str, follow_up_id: str) -> str:
-    """An objective shown as the follow-up of another: which two, and which way, is part of what a
-    page shows (a link written in one file moves between objectives whose files did not change)."""
-    return f"next:{objective_id}>{os_key(follow_up_id)}"
+@dataclass(frozen=True)
+class Frame:
+    """What every page of the site shows or is shaped by: the config, the as-of date, the
+    navigation and the language (each page's fingerprint covers it)."""
+
+    config: Config
+    as_of: Any
+    nav: tuple[tuple[str, str], ...]
+    language: str  # the language's key: its code and the digest of its catalogs
 
 
-def previous_key(objective_id: str, previous_id: str) -> str:
-    """An objective shown as the one another follows up."""
-    return f"previous:{objective_id}>{os_key(previous_id)}"
+@dataclass(frozen=True)
+class LazyChanges:
+    """What changed in the last ``changes_window`` days (SPEC §9): the site scored a second time, only
+    when a page that shows it renders. Its fingerprint is what that second scoring reads: the date
+    and the config (in the frame), the cycles and teams, every objective's front matter (never its
+    body) and every KPI."""
 
+    view: SiteView
 
-def k_key(kpi_id: str) -> str:
-    return f"k:{kpi_id}"
+    def fingerprint_parts(self) -> tuple[Any, ...]:
+        site = self.view.scored.site
+        return (self.view.scored.as_of, site.config, tuple(site.cycles.values()), tuple(site.teams.values()),
+                tuple(f"{o.id}={o.front_digest}@{o.source}" for o in site.objectives.values()),
+                tuple(site.kpis.values()))
 
-
-def t_key(team_id: str) -> str:
-    return f"t:{team_id}"
-
-
-def c_key(cycle_id: str) -> str:
-    return f"c:{cycle_id}"
-
-
-def d_key(page_id: str) -> str:
-    return f"d:{page_id}"
-
-
-def ks_key(objective_id: str) -> str:
-    """An objective's key results as rows of a list: title, owner, score, last update, overdue."""
-    return f"ks:{objective_id}"
-
-
-def p_key(slug: str) -> str:
-    """Everything a person's page shows."""
-    return f"p:{slug}"
+    @property
+    def value(self) -> Changes:
+        return self.view.changes
 
 
 @dataclass
@@ -118,15 +101,25 @@ class SiteView:
     paths: dict[str, str]  # content path → site path, for links in bodies
     chart_html: dict[str, Markup] = field(default_factory=dict)  # svg mode: drawn before rendering
     language: Language = ENGLISH  # the language the build speaks (``formatting.speaking``)
+    drawn: bool = False  # charts are static drawings whatever the config says (a report: no scripts)
 
     def __post_init__(self) -> None:
         self.config = self.scored.site.config
+        self.drawn = self.drawn or self.config.charts == "svg"
+
+    @cached_property
+    def frame(self) -> Frame:
+        return Frame(self.config, self.scored.as_of, tuple(self.nav()), self.language.key)
 
     @cached_property
     def changes(self) -> Changes:
         """The changes of the last ``changes_window`` days: the site is scored a second time, only
         when a page that shows them renders."""
         return changes_since(self.scored)
+
+    @cached_property
+    def lazy_changes(self) -> LazyChanges:
+        return LazyChanges(self)
 
     @cached_property
     def _link_bases(self) -> LinkBases:
@@ -146,7 +139,7 @@ class SiteView:
 
     def chart(self, key: str) -> Markup | None:
         """A chart as markup: inline SVG (drawn beforehand) or a Vega-Lite spec for the browser."""
-        if self.config.charts == "svg":
+        if self.drawn:
             return self.chart_html.get(key)
         spec = chart_spec(self.scored, key)
         if spec is None:
@@ -225,6 +218,10 @@ def by_team(view: SiteView, items: list[Any]) -> list[tuple[ScoredTeam | None, l
     return ordered
 
 
+def _listed(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
 # -- page kinds ---------------------------------------------------------------------------------------
 
 def home_jobs(view: SiteView) -> Iterator[Job]:
@@ -232,51 +229,40 @@ def home_jobs(view: SiteView) -> Iterator[Job]:
     cycle = scored.current
     current = list(cycle.objectives) if cycle else []
     index_page = next((p for p in scored.site.pages if p.id == "index"), None)
-    inputs = [FRAME, CHANGES, *(os_key(o.id) for o in current), *(ks_key(o.id) for o in current),
-              *(k_key(k) for k in scored.kpis), *(t_key(t.team.id) for t, _ in by_team(view, current) if t is not None)]
-    if cycle:
-        inputs.append(c_key(cycle.id))
-    if index_page:
-        inputs.append(d_key(index_page.id))
+    kpis = list(scored.kpis.values())
+    given = {"cycle": cycle, "groups": by_team(view, current), "kpis": kpis, "signals": scored.signals,
+             "title": view.config.title, "intro_page": index_page,
+             "overdue": [(o, kr) for o in current for kr in o.overdue], "changes": view.lazy_changes}
 
-    def context() -> dict[str, Any]:
+    def derive() -> dict[str, Any]:
         changes = view.changes
-        return {"cycle": cycle, "groups": by_team(view, current), "kpis": list(scored.kpis.values()),
-                "signals": scored.signals, "title": view.config.title,
-                "intro": view.body(index_page, "") if index_page else None,
-                "overdue": [(o, kr) for o in current for kr in o.overdue],
-                "changes": changes, "strip_moves": changes.moves[:STRIP], "strip_checkins": changes.checkins[:STRIP],
-                "description": previews.home(scored)}
+        return {"intro": view.body(index_page, "") if index_page else None, "changes": changes,
+                "strip_moves": changes.moves[:STRIP], "strip_checkins": changes.checkins[:STRIP],
+                "change_counts": previews.change_counts(changes, always=3),
+                "description": previews.home(cycle, kpis, scored.signals, view.config.title)}
 
-    yield Job("index.html", tuple(inputs), "home.html", context)
+    yield Job("index.html", "home.html", given, derive, _listed("cycle", "groups", "kpis", "signals", "overdue"),
+              weight=2 * len(current) + len(kpis))
 
 
 def objective_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     for score in scored.objectives.values():
         objective = score.objective
-        parent = scored.objectives.get(objective.aligns_to or "")
-        children = scored.children.get(objective.id, ())
-        follow_up, before = scored.next_of.get(objective.id), scored.previous_of.get(objective.id)
-        inputs = (FRAME, REPO, o_key(objective.id), *([os_key(parent.id)] if parent else []),
-                  *(os_key(child.id) for child in children),
-                  *([next_key(objective.id, follow_up.id)] if follow_up else []),
-                  *([previous_key(objective.id, before.id)] if before else []))
+        given = {"o": score, "parent": scored.objectives.get(objective.aligns_to or ""),
+                 "children": scored.children.get(objective.id, ()), "title": objective.title,
+                 "next": scored.next_of.get(objective.id), "previous": scored.previous_of.get(objective.id)}
 
-        def context(score: ScoredObjective = score, parent: ScoredObjective | None = parent,
-                    children: tuple[ScoredObjective, ...] = children, follow_up: ScoredObjective | None = follow_up,
-                    before: ScoredObjective | None = before) -> dict[str, Any]:
+        def derive(score: ScoredObjective = score) -> dict[str, Any]:
             url = score.objective.url
             commands = {kr.id: checkin_command(score.objective, kr) for kr in score.objective.key_results}
-            return {"o": score, "parent": parent, "children": children, "title": score.objective.title,
-                    "body": view.body(score.objective, url), "chart": view.chart(f"objective:{score.id}"),
-                    "next": follow_up, "previous": before,
+            return {"body": view.body(score.objective, url), "chart": view.chart(f"objective:{score.id}"),
                     "retrospective": view.retrospective(score.objective, url),
                     "source": view.source_links(score.objective), "commands": commands,
                     "description": previews.objective(score)}
 
-        yield Job(objective.url + "index.html", inputs, "objective.html", context,
-                  charts=(f"objective:{objective.id}",))
+        yield Job(objective.url + "index.html", "objective.html", given, derive,
+                  _listed("parent", "children", "next", "previous"), charts=(f"objective:{objective.id}",))
 
 
 def kpi_jobs(view: SiteView) -> Iterator[Job]:
@@ -287,28 +273,27 @@ def kpi_jobs(view: SiteView) -> Iterator[Job]:
             objective_id, kr_id = split_kr_ref(ref)
             reader = scored.objectives[objective_id]
             readers.extend((reader, kr) for kr in reader.key_results if kr.kr.id == kr_id)
-        inputs = (FRAME, REPO, k_key(status.id), *dict.fromkeys(o_key(o.id) for o, _ in readers))
 
-        def context(status: ScoredKPI = status, readers: list = readers) -> dict[str, Any]:
-            return {"k": status, "readers": readers, "title": status.kpi.title,
-                    "body": view.body(status.kpi, status.url), "chart": view.chart(f"kpi:{status.id}"),
+        def derive(status: ScoredKPI = status) -> dict[str, Any]:
+            return {"body": view.body(status.kpi, status.url), "chart": view.chart(f"kpi:{status.id}"),
                     "source": view.source_links(status.kpi), "description": previews.kpi(status)}
 
-        yield Job(status.url + "index.html", inputs, "kpi.html", context, charts=(f"kpi:{status.id}",))
+        yield Job(status.url + "index.html", "kpi.html", {"k": status, "readers": readers, "title": status.kpi.title},
+                  derive, charts=(f"kpi:{status.id}",))
 
 
 def dashboard_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
-    inputs = (FRAME, *(k_key(k) for k in scored.kpis), *(t_key(t) for t in scored.teams))
+    kpis = list(scored.kpis.values())
+    groups = by_team(view, kpis)
 
-    def context() -> dict[str, Any]:
+    def derive() -> dict[str, Any]:
         # Sparklines are static SVG drawn here, in either chart mode: the dashboard loads no runtime.
-        groups = [(team, [(k, _markup(charts.sparkline(k))) for k in kpis])
-                  for team, kpis in by_team(view, list(scored.kpis.values()))]
-        return {"groups": groups, "signals": scored.signals, "title": gettext("KPIs"),
-                "description": previews.dashboard(scored)}
+        return {"groups": [(team, [(k, _markup(charts.sparkline(k))) for k in kpis]) for team, kpis in groups],
+                "description": previews.dashboard(kpis, scored.signals)}
 
-    yield Job("kpis/index.html", inputs, "dashboard.html", context)
+    given = {"kpis": kpis, "teams": [team for team, _ in groups], "signals": scored.signals, "title": gettext("KPIs")}
+    yield Job("kpis/index.html", "dashboard.html", given, derive, _listed("teams", "signals"))
 
 
 def _markup(svg: str | None) -> Markup | None:
@@ -317,23 +302,22 @@ def _markup(svg: str | None) -> Markup | None:
 
 def teams_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
-    yield Job("teams/index.html", (FRAME, *(t_key(t) for t in scored.teams)), "teams.html",
-              lambda: {"teams": list(scored.teams.values()), "title": gettext("Teams"),
-                       "description": previews.teams(scored)})
+    teams = list(scored.teams.values())
+    yield Job("teams/index.html", "teams.html", {"teams": teams, "title": gettext("Teams"), "current": scored.current},
+              lambda: {"description": previews.teams(teams, scored.current)}, _listed("teams", "current"))
 
 
 def team_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     for team in scored.teams.values():
-        inputs = (FRAME, t_key(team.id), *(os_key(o.id) for o in team.current), *(os_key(o.id) for o in team.past),
-                  *(k_key(k.id) for k in team.kpis), *(c_key(c) for c in scored.cycles))
+        given = {"team": team, "current_cycle": scored.current, "past": list(reversed(team.past)), "title": team.name,
+                 "cycles": tuple(scored.cycles.values())}
 
-        def context(team: ScoredTeam = team) -> dict[str, Any]:
-            return {"team": team, "current_cycle": scored.current, "past": list(reversed(team.past)),
-                    "title": team.name, "description": previews.team(team, scored.current),
+        def derive(team: ScoredTeam = team) -> dict[str, Any]:
+            return {"description": previews.team(team, scored.current),
                     "history_chart": view.chart(f"history:{team.id}") if team.history else None}
 
-        yield Job(team.url + "index.html", inputs, "team.html", context,
+        yield Job(team.url + "index.html", "team.html", given, derive, _listed("current_cycle", "past", "cycles"),
                   charts=(f"history:{team.id}",) if team.history else ())
 
 
@@ -342,7 +326,7 @@ class TreeRow:
     """One objective in the alignment tree, flattened: ``opens`` starts a nested list under the
     previous row, ``closes`` ends that many nested lists before this row."""
 
-    objective: ScoredObjective
+    objective: ScoredObjective = field(metadata={"fingerprint": "row"})
     depth: int
     opens: bool
     closes: int
@@ -372,45 +356,37 @@ def alignment_rows(scored: ScoredSite, cycle: ScoredCycle) -> tuple[list[TreeRow
 
 def alignment_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
-    inputs = (FRAME, *(os_key(o) for o in scored.objectives), *(c_key(c) for c in scored.cycles))
-
-    def context() -> dict[str, Any]:
-        trees = []
-        for cycle in reversed(list(scored.cycles.values())):
-            rows, open_at_end = alignment_rows(scored, cycle)
-            if rows:
-                trees.append((cycle, rows, open_at_end))
-        return {"trees": trees, "title": gettext("Alignment"), "description": previews.alignment(scored)}
-
-    yield Job("alignment/index.html", inputs, "alignment.html", context)
+    trees = []
+    for cycle in reversed(list(scored.cycles.values())):
+        rows, open_at_end = alignment_rows(scored, cycle)
+        if rows:
+            trees.append((cycle, rows, open_at_end))
+    objectives = tuple(scored.objectives.values())
+    yield Job("alignment/index.html", "alignment.html", {"trees": trees, "title": gettext("Alignment")},
+              lambda: {"description": previews.alignment(objectives)}, _listed("trees"), weight=len(objectives))
 
 
 def cycles_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
-
-    def context() -> dict[str, Any]:
-        ordered = list(scored.cycles.values())
-        columns = [c for c in ordered if c.score is not None]
-        history = []  # a row per team: its score in each cycle of the table (None where it had no objective)
-        for team in scored.teams.values():
-            if team.history:
-                history.append((team, [team.in_cycle(c.id) for c in columns]))
-        return {"cycles": list(reversed(ordered)), "title": gettext("Cycle archive"),
-                "history_chart": view.chart("history:"),
-                "scored_cycles": columns, "history": history, "description": previews.cycles(scored)}
-
-    yield Job("cycles/index.html", (FRAME, TEAMS, *(c_key(c) for c in scored.cycles)), "cycles.html", context,
-              charts=("history:",))
+    ordered = list(scored.cycles.values())
+    columns = [c for c in ordered if c.score is not None]
+    history = []  # a row per team: its score in each cycle of the table (None where it had no objective)
+    for team in scored.teams.values():
+        if team.history:
+            history.append((team, [team.in_cycle(c.id) for c in columns]))
+    given = {"cycles": list(reversed(ordered)), "title": gettext("Cycle archive"), "scored_cycles": columns,
+             "history": history, "chart_teams": history_teams(scored)}
+    yield Job("cycles/index.html", "cycles.html", given,
+              lambda: {"history_chart": view.chart("history:"), "description": previews.cycles(ordered)},
+              _listed("cycles", "scored_cycles", "history", "chart_teams"), charts=("history:",))
 
 
 def cycle_jobs(view: SiteView) -> Iterator[Job]:
-    scored = view.scored
-    for cycle in scored.cycles.values():
-        inputs = (FRAME, c_key(cycle.id), *(os_key(o.id) for o in cycle.objectives))
-        def context(cycle: ScoredCycle = cycle) -> dict[str, Any]:
-            return {"cycle": cycle, "title": cycle.name, "description": previews.cycle(cycle)}
+    for cycle in view.scored.cycles.values():
+        def derive(cycle: ScoredCycle = cycle) -> dict[str, Any]:
+            return {"description": previews.cycle(cycle)}
 
-        yield Job(cycle.url + "index.html", inputs, "cycle.html", context)
+        yield Job(cycle.url + "index.html", "cycle.html", {"cycle": cycle, "title": cycle.name}, derive)
 
 
 def review_url(cycle: ScoredCycle) -> str:
@@ -420,108 +396,122 @@ def review_url(cycle: ScoredCycle) -> str:
 def review_jobs(view: SiteView) -> Iterator[Job]:
     """``cycles/<id>/review/`` for every cycle that has started: the final review once it has ended,
     an interim one while it runs."""
-    scored = view.scored
-    for cycle in scored.cycles.values():
-        if cycle.state == "upcoming":
-            continue
-        linked = {key(o.id, other.id) for o in cycle.objectives
-                  for key, other in ((next_key, scored.next_of.get(o.id)), (previous_key, scored.previous_of.get(o.id)))
-                  if other is not None}
-        inputs = (FRAME, TEAMS, c_key(cycle.id), *(o_key(o.id) for o in cycle.objectives), *sorted(linked),
-                  *(k_key(k) for k in scored.kpis))
-        url = review_url(cycle)
-
-        def context(cycle: ScoredCycle = cycle, url: str = url) -> dict[str, Any]:
-            review = review_cycle(scored, cycle.id)
-            return {**review_context(review, lambda objective: view.retrospective(objective, url)), "standalone": False,
-                    "title": gettext("%(cycle)s review") % {"cycle": cycle.name},
-                    "grades_chart": view.chart(f"grades:{cycle.id}"),
-                    "teams_chart": view.chart(f"teams:{cycle.id}")}
-
-        yield Job(url + "index.html", inputs, "review.html", context,
-                  charts=(f"grades:{cycle.id}", f"teams:{cycle.id}"))
+    for cycle in view.scored.cycles.values():
+        if cycle.state != "upcoming":
+            yield review_job(view, cycle)
 
 
-def review_context(review: CycleReview, retrospective: Callable[[Objective], Rendered | None]) -> dict[str, Any]:
-    """What the review's templates read (the site's page and ``okr-pages report``): the review, and each
-    team's objectives with their retrospectives as HTML."""
-    rows: list[tuple[TeamReview, list[tuple[ObjectiveReview, Rendered | None]]]] = [
-        (team, [(row, retrospective(row.objective.objective)) for row in team.objectives]) for team in review.teams]
-    return {"review": review, "cycle": review.cycle, "rows": rows}
+def review_job(view: SiteView, cycle: ScoredCycle, standalone: bool = False,
+               more: Mapping[str, Any] | None = None) -> Job:
+    """The review of one cycle: the site's page, or (``standalone``) the one file of ``okr-pages
+    report``, from the same records through the same templates."""
+    url = review_url(cycle)
+    review = review_cycle(view.scored, cycle.id)
+    # The teams' bar chart reads each team's score in the cycle.
+    in_cycle = tuple((team.team, entry) for team in view.scored.teams.values()
+                     if (entry := team.in_cycle(cycle.id)) is not None)
+    given = {"review": review, "cycle": review.cycle, "standalone": standalone, "teams_in_cycle": in_cycle,
+             "title": gettext("%(cycle)s review") % {"cycle": cycle.name}, **(more or {})}
+
+    def retrospective(objective: Objective) -> Rendered | None:
+        if not standalone:
+            return view.retrospective(objective, url)
+        rendered = view.retrospective(objective, "")
+        return without_site_links(rendered) if rendered is not None else None
+
+    def derive() -> dict[str, Any]:
+        made = {"rows": review_rows(review, retrospective),
+                "grades_chart": view.chart(f"grades:{cycle.id}"), "teams_chart": view.chart(f"teams:{cycle.id}")}
+        return {**made, "link": lambda target: ""} if standalone else made  # one file links to no page
+
+    return Job("" if standalone else url + "index.html", "report.html" if standalone else "review.html", given,
+               derive, _listed("teams_in_cycle"), charts=(f"grades:{cycle.id}", f"teams:{cycle.id}"),
+               weight=2 * len(cycle.objectives) + len(view.scored.kpis))
+
+
+def review_rows(review: CycleReview, retrospective: Callable[[Objective], Rendered | None]
+                ) -> list[tuple[TeamReview, list[tuple[ObjectiveReview, Rendered | None]]]]:
+    """Each team's objectives in the review, with their retrospectives as HTML."""
+    return [(team, [(row, retrospective(row.objective.objective)) for row in team.objectives])
+            for team in review.teams]
 
 
 def doc_jobs(view: SiteView) -> Iterator[Job]:
     """A guide page lists the guide's sections and the pages of its own section: each page shows a
     bounded part of the guide, and a new page changes only its section's pages."""
     sections = view.sections()
+    titles = {p.id: p.title for p in view.guides()}
     for key, pages in sections.items():
+        listed = [Section(name, titles.get(f"{name}/index", name.replace("-", " ").capitalize()) if name
+                          else gettext("Guide"), members[0].url, name == key)
+                  for name, members in sections.items()]
         for index, page in enumerate(pages):
-            def context(page: Page = page, key: str = key, pages: list[Page] = pages, index: int = index) -> dict[str, Any]:
-                titles = {p.id: p.title for p in view.guides()}
-                listed = [Section(name, titles.get(f"{name}/index", name.replace("-", " ").capitalize()) if name
-                                  else gettext("Guide"), members[0].url, name == key)
-                          for name, members in sections.items()]
+            given = {"doc": page, "guides": pages, "sections": listed if len(listed) > 1 else [],
+                     "previous": pages[index - 1] if index else None,
+                     "next": pages[index + 1] if index + 1 < len(pages) else None, "title": page.title}
+
+            def derive(page: Page = page) -> dict[str, Any]:
                 body = view.body(page, page.url)
-                return {"doc": page, "guides": pages, "sections": listed if len(listed) > 1 else [],
-                        "previous": pages[index - 1] if index else None,
-                        "next": pages[index + 1] if index + 1 < len(pages) else None,
-                        "body": body, "title": page.title, "source": view.source_links(page),
+                return {"body": body, "source": view.source_links(page),
                         "description": previews.document(page, body.html)}
 
-            yield Job(page.url + "index.html", (FRAME, REPO, d_key(page.id), f"{GUIDES}:{key}", GUIDES), "page.html",
-                      context)
+            yield Job(page.url + "index.html", "page.html", given, derive, _listed("guides", "previous", "next"))
 
 
 def search_jobs(view: SiteView) -> Iterator[Job]:
-    yield Job("search/index.html", (FRAME,), "search.html", lambda: {
-        "title": gettext("Search"), "plural_samples": plural_samples(),
+    yield Job("search/index.html", "search.html", {
+        "title": gettext("Search"), "search_messages": search.messages(view.config.title),
         "description": gettext("Search objectives, key results, KPIs, people, teams and guides.")})
-    yield Job("assets/search-index.js", ("search", LANGUAGE), data=lambda: search.search_index(view.scored))
+    yield Job("assets/search-index.js", given={"site": view.scored},
+              data=lambda: search.search_index(view.scored))
 
 
 def not_found_jobs(view: SiteView) -> Iterator[Job]:
     # GitHub Pages serves 404.html at any depth, so its links resolve against base_url (a <base>).
-    yield Job("404.html", (FRAME, "config:base_url"), "404.html",
-              lambda: {"title": gettext("Not found"), "description": gettext("This page does not exist, or it moved.")},
+    yield Job("404.html", "404.html",
+              {"title": gettext("Not found"), "description": gettext("This page does not exist, or it moved.")},
               base=view.config.base_url)
 
 
 def feed_jobs(view: SiteView) -> Iterator[Job]:
-    yield Job("feed.xml", ("checkins", CHANGES, "config:title", "config:base_url", LANGUAGE), "feed.xml",
+    yield Job("feed.xml", "feed.xml", {"site": view.scored, "changes": view.lazy_changes},
               lambda: {"entries": feed.entries(view.scored, view.changes)})
 
 
 def api_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
-    yield Job("api/okrs.json", ("okrs",), data=lambda: api.dumps(api.okrs_json(scored)))
-    yield Job("api/kpis.json", ("kpis",), data=lambda: api.dumps(api.kpis_json(scored)))
-    yield Job("api/changes.json", (CHANGES,), data=lambda: api.dumps(api.changes_json(view.changes)))
+    yield Job("api/okrs.json", given={"site": scored}, data=lambda: api.dumps(api.okrs_json(scored)))
+    yield Job("api/kpis.json", given={"kpis": tuple(scored.kpis.values()), "signals": scored.signals},
+              data=lambda: api.dumps(api.kpis_json(scored)))
+    yield Job("api/changes.json", given={"changes": view.lazy_changes},
+              data=lambda: api.dumps(api.changes_json(view.changes)))
 
 
 def people_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
-    yield Job("people/index.html", (FRAME, PEOPLE), "people.html",
-              lambda: {"people": list(scored.people.values()), "title": gettext("People"),
-                       "current_cycle": scored.current,
-                       "description": previews.people(scored)})
+    people = list(scored.people.values())
+    yield Job("people/index.html", "people.html",
+              {"people": people, "title": gettext("People"), "current_cycle": scored.current},
+              lambda: {"description": previews.people(people)}, _listed("people", "current_cycle"))
 
 
 def person_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     for who in scored.people.values():
-        def context(who: ScoredPerson = who) -> dict[str, Any]:
-            return {"p": who, "current_cycle": scored.current, "title": who.name,
-                    "description": previews.person(who, scored.current)}
+        def derive(who: ScoredPerson = who) -> dict[str, Any]:
+            return {"description": previews.person(who, scored.current)}
 
-        yield Job(who.url + "index.html", (FRAME, p_key(who.slug)), "person.html", context)
+        yield Job(who.url + "index.html", "person.html", {"p": who, "current_cycle": scored.current, "title": who.name},
+                  derive, _listed("current_cycle"), weight=len(who.objectives) + len(who.key_results) + len(who.past))
 
 
 def changes_jobs(view: SiteView) -> Iterator[Job]:
-    def context() -> dict[str, Any]:
+    def derive() -> dict[str, Any]:
         changes = view.changes
-        return {"changes": changes, "title": gettext("What changed"), "description": previews.changes(changes)}
+        return {"changes": changes, "description": previews.changes(changes)}
 
-    yield Job("changes/index.html", (FRAME, CHANGES), "changes.html", context)
+    yield Job("changes/index.html", "changes.html", {"changes": view.lazy_changes, "title": gettext("What changed")},
+              derive)
 
 
 PAGE_KINDS: tuple[Callable[[SiteView], Iterator[Job]], ...] = (
@@ -546,6 +536,6 @@ def frame_context(view: SiteView, job: Job) -> dict[str, Any]:
     def link(target: str) -> str:
         return relative_url(page, target)
     root = "" if based else ("../" * url.count("/") or "./")
-    return {"config": view.config, "lang": view.language.code, "as_of": view.scored.as_of, "nav": view.nav(),
+    return {"config": view.config, "lang": view.language.code, "as_of": view.scored.as_of, "nav": view.frame.nav,
             "url": url, "root": root,
             "link": link, "description": view.config.title, "og_type": "website" if url == "" else "article"}

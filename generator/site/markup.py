@@ -21,6 +21,11 @@ class Rendered:
     html: str
     toc: tuple[Heading, ...]
 
+    @property
+    def opens_with_heading(self) -> bool:
+        """Whether the body starts with its own first heading (a page then shows no title above it)."""
+        return self.html.lstrip().startswith("<h1")
+
 
 def render_body(body: Body, page_url: str, paths: dict[str, str]) -> Rendered:
     """The body's HTML on the page at ``page_url``: each link to a content file becomes a URL relative
@@ -59,3 +64,13 @@ def relative_url(from_page: str, to_path: str) -> str:
     root; the one place where the site's own links are made, always relative and encoded."""
     depth = from_page.count("/")
     return "../" * depth + url_path(to_path) if (depth or to_path) else "./"
+
+
+# A link one file cannot follow (to another page of the site): its text stays, the link goes.
+_SITE_LINK = re.compile(r'<a href="(?!#|https?:|mailto:)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def without_site_links(rendered: Rendered) -> Rendered:
+    """A body for a file read on its own (``okr-pages report``): links to pages of the site become
+    their text; links to places in the file and to the web stay."""
+    return Rendered(_SITE_LINK.sub(r"\1", rendered.html), rendered.toc)

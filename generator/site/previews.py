@@ -8,11 +8,12 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from ..model.content import Page
 from ..scoring.changes import Changes
 from ..scoring.people import ScoredPerson
-from ..scoring.scores import ScoredCycle, ScoredKPI, ScoredObjective, ScoredSite, ScoredTeam
+from ..scoring.scores import ScoredCycle, ScoredKPI, ScoredObjective, ScoredTeam
 from .formatting import count, label, long_date, ngettext, number, percent, score, words
 from .formatting import gettext as _
 
@@ -57,10 +58,9 @@ def _grade(value: float | None, grade: str | None) -> str:
     return _("%(score)s (%(grade)s)") % {"score": score(value), "grade": label(grade)}
 
 
-def home(scored: ScoredSite) -> str:
-    cycle = scored.current
+def home(cycle: ScoredCycle | None, kpis: Sequence[ScoredKPI], signals: Sequence[ScoredKPI], title: str) -> str:
     if cycle is None:
-        return _("%(site)s: objectives, key results and KPIs.") % {"site": scored.site.config.title}
+        return _("%(site)s: objectives, key results and KPIs.") % {"site": title}
     overdue = sum(len(o.overdue) for o in cycle.objectives)
     text = _("%(cycle)s: company score %(score)s") % {"cycle": cycle.name, "score": _grade(cycle.score, cycle.grade)}
     if cycle.state == "running":
@@ -69,15 +69,14 @@ def home(scored: ScoredSite) -> str:
     if overdue:
         text += ", " + _counted(ngettext("%(num)s key result overdue", "%(num)s key results overdue", overdue),
                                 overdue)
-    text += "; " + _kpis(len(scored.kpis))
-    if scored.signals:
-        signals = len(scored.signals)
-        text += ", " + _counted(ngettext("%(num)s signal", "%(num)s signals", signals), signals)
+    text += "; " + _kpis(len(kpis))
+    if signals:
+        text += ", " + _counted(ngettext("%(num)s signal", "%(num)s signals", len(signals)), len(signals))
     return shorten(text + ".")
 
 
 def objective(o: ScoredObjective) -> str:
-    text = _("Score %(score)s, %(pace)s") % {"score": _grade(o.score, o.grade), "pace": words(o.pace)}
+    text = _("Score %(score)s, %(pace)s") % {"score": _grade(o.graded, o.grade), "pace": words(o.pace)}
     if o.pace not in ("final", "missed") and o.cycle is not None:
         text += " (" + _("expected %(score)s") % {"score": score(o.expected)} + ")"
     text += "."
@@ -118,12 +117,12 @@ def team(t: ScoredTeam, cycle: ScoredCycle | None) -> str:
     return shorten(text + f"; {_kpis(len(t.kpis))}.")
 
 
-def teams(scored: ScoredSite) -> str:
-    many = len(scored.teams)
-    if scored.current:
+def teams(teams: Sequence[ScoredTeam], current: ScoredCycle | None) -> str:
+    many = len(teams)
+    if current:
         return shorten(ngettext("%(num)s team and their scores in %(cycle)s.",
                                 "%(num)s teams and their scores in %(cycle)s.", many) % {
-            "num": count(many), "cycle": scored.current.id})
+            "num": count(many), "cycle": current.id})
     return shorten(_counted(ngettext("%(num)s team and their scores.", "%(num)s teams and their scores.", many),
                             many))
 
@@ -154,8 +153,8 @@ def person(p: ScoredPerson, cycle: ScoredCycle | None) -> str:
     return shorten(text + ".")
 
 
-def people(scored: ScoredSite) -> str:
-    many = len(scored.people)
+def people(people: Sequence[ScoredPerson]) -> str:
+    many = len(people)
     return shorten(_counted(ngettext(
         "%(num)s person who owns objectives, key results or KPIs, or leads teams, and what they own.",
         "%(num)s people who own objectives, key results or KPIs, or lead teams, and what each owns.", many), many))
@@ -165,27 +164,31 @@ def changes(c: Changes) -> str:
     dates = {"since": long_date(c.since), "as_of": long_date(c.as_of)}
     if not c.count:
         return _("Nothing changed from %(since)s to %(as_of)s.") % dates
+    return shorten(_("From %(since)s to %(as_of)s: %(changes)s.") % {**dates, "changes": ", ".join(change_counts(c))})
+
+
+def change_counts(c: Changes, always: int = 0) -> list[str]:
+    """What changed, counted ('2 objectives moved', '1 check-in', ...): the kinds with any change, and
+    the first ``always`` kinds (moves, check-ins, KPIs) even when none changed."""
     moves, checkins, kpis, raised, cleared, added = (
         len(c.moves), len(c.checkins), len(c.kpis), len(c.raised), len(c.cleared), len(c.added))
-    parts = [text for many, text in (
+    return [text for index, (many, text) in enumerate((
         (moves, _counted(ngettext("%(num)s objective moved", "%(num)s objectives moved", moves), moves)),
         (checkins, _counted(ngettext("%(num)s check-in", "%(num)s check-ins", checkins), checkins)),
         (kpis, _counted(ngettext("%(num)s KPI updated", "%(num)s KPIs updated", kpis), kpis)),
         (raised, _counted(ngettext("%(num)s signal raised", "%(num)s signals raised", raised), raised)),
         (cleared, _counted(ngettext("%(num)s signal cleared", "%(num)s signals cleared", cleared), cleared)),
         (added, _counted(ngettext("%(num)s objective started", "%(num)s objectives started", added), added)),
-    ) if many]
-    return shorten(_("From %(since)s to %(as_of)s: %(changes)s.") % {**dates, "changes": ", ".join(parts)})
+    )) if many or index < always]
 
 
-def dashboard(scored: ScoredSite) -> str:
-    health = Counter(k.health for k in scored.kpis.values())
+def dashboard(kpis: Sequence[ScoredKPI], signals: Sequence[ScoredKPI]) -> str:
+    health = Counter(k.health for k in kpis)
     counts = ", ".join(_("%(num)s %(health)s") % {"num": count(health[h]), "health": words(h)}
                        for h in ("healthy", "watch", "unhealthy", "no_target", "no_data") if health[h])
-    text = _kpis(len(scored.kpis)) + (f": {counts}" if counts else "")
-    signals = len(scored.signals)
+    text = _kpis(len(kpis)) + (f": {counts}" if counts else "")
     return shorten(text + "; " + _counted(ngettext("%(num)s signal needing an OKR.", "%(num)s signals needing an OKR.",
-                                                   signals), signals))
+                                                   len(signals)), len(signals)))
 
 
 def cycle(c: ScoredCycle) -> str:
@@ -194,14 +197,14 @@ def cycle(c: ScoredCycle) -> str:
         "score": _grade(c.score, c.grade), "objectives": _objectives(len(c.objectives))})
 
 
-def cycles(scored: ScoredSite) -> str:
-    many = len(scored.cycles)
+def cycles(cycles: Sequence[ScoredCycle]) -> str:
+    many = len(cycles)
     return shorten(_counted(ngettext("%(num)s cycle with its score and final grades.",
                                      "%(num)s cycles with their scores and final grades.", many), many))
 
 
-def alignment(scored: ScoredSite) -> str:
-    many = len(scored.objectives)
+def alignment(objectives: Sequence[ScoredObjective]) -> str:
+    many = len(objectives)
     return shorten(_counted(ngettext("How %(num)s objective cascades: each under the objective it supports.",
                                      "How %(num)s objectives cascade: each under the objective it supports.", many),
                             many))

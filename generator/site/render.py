@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from jinja2 import Environment, TemplateError
 from markupsafe import Markup
@@ -13,13 +14,16 @@ from .jobs import Job, SiteView, chart_spec, frame_context
 from .templates import template_failure
 
 
-def render_job(env: Environment, view: SiteView, job: Job) -> bytes:
-    """The output file's bytes: its template rendered with the frame and its own context, or its data."""
+def render_job(env: Environment, view: SiteView, job: Job, extra: dict[str, Any] | None = None) -> bytes:
+    """The output file's bytes: its template rendered with the frame, the records it is handed and
+    what is derived from them (and ``extra``), or its data."""
     if job.data is not None:
         return job.data()
-    assert job.template is not None and job.context is not None
+    assert job.template is not None
     context = frame_context(view, job)
     context.update(job.context())
+    if extra:
+        context.update(extra)
     try:
         text = env.get_template(job.template).render(context)
     except TemplateError as exc:

@@ -1,11 +1,15 @@
-"""The search index: a classic script, so search works from file:// too."""
+"""The search index (a classic script, so search works from file:// too) and the words the search
+script shows."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import orjson
 
 from ..scoring.scores import ScoredSite
 from .formatting import gettext as _
+from .formatting import ngettext, plural_samples
 from .markup import url_path
 
 
@@ -40,3 +44,13 @@ def search_index(scored: ScoredSite) -> bytes:
         docs.append({"t": p.title, "u": url_path(p.url), "k": kinds["g"], "s": "", "x": _plain(p.body)})
     text = orjson.dumps(docs).decode().replace("</", "<\\/")
     return f"window.OKR_SEARCH_INDEX = {text};\n".encode()
+
+
+def messages(site_title: str) -> dict[str, Any]:
+    """The words the search script shows, with ``{num}`` and ``{query}`` filled in by it: the count's
+    words for each plural category of the language (``Intl.PluralRules`` picks one), from a number of
+    each."""
+    results = {category: ngettext("%(num)s result for “%(query)s”", "%(num)s results for “%(query)s”", sample)
+               % {"num": "{num}", "query": "{query}"} for category, sample in plural_samples().items()}
+    return {"empty": _("Type a word to search."), "results": results,
+            "title": _("“%(query)s” – Search") % {"query": "{query}"}, "site": site_title}

@@ -222,3 +222,23 @@ def test_review_page_prints_on_a4_and_letter(browser, site_dir: Path, tmp_path: 
     # no chart is cut: each chart's axis title sits on the same page as its first label
     for first, last in (("Aspirational", "Objectives"), ("All objectives", "Score")):
         assert any(first in p and last in p for p in pages), (first, last)
+
+
+def test_a_kpi_linked_key_result_reads_the_same_on_its_page_the_review_and_the_report(site_dir, html_report) -> None:
+    """One render session makes all three: a key result that reads the churn KPI and names no unit of its
+    own is shown in the KPI's unit everywhere (the review once showed the bare numbers)."""
+    import html as entities
+
+    def journey(page: str) -> str:
+        # the key result's 'baseline → current → target', tags dropped, as a reader sees it
+        row = page[page.index("Cut monthly revenue churn to 2%"):]
+        found = re.search(r"([\d.]+%?)\s*(?:<[^>]+>\s*)*→\s*(?:<[^>]+>\s*)*([\d.]+%?)\s*(?:<[^>]+>\s*)*→"
+                          r"\s*(?:<[^>]+>\s*)*([\d.]+%?)", row)
+        assert found is not None
+        return " → ".join(found.groups())
+
+    objective = (site_dir / "okrs/2026-Q3/company/keep-customers/index.html").read_text(encoding="utf-8")
+    review = (site_dir / "cycles/2026-Q3/review/index.html").read_text(encoding="utf-8")
+    report = entities.unescape(html_report.read_text(encoding="utf-8"))
+    assert journey(objective) == journey(review) == journey(report)
+    assert journey(objective).endswith("%") and journey(objective).count("%") == 3

@@ -237,7 +237,7 @@ def test_a_save_writes_and_reloads_the_open_pages_first_then_the_rest(site, tmp_
     import datetime as dt
 
     from generator.commands.serve import LiveSite
-    from generator.pipeline import build_site
+    from generator.pipeline import BuildOptions, build_site
 
     root = site(FILES)
     as_of = dt.date(2026, 11, 22)
@@ -267,7 +267,7 @@ def test_a_save_writes_and_reloads_the_open_pages_first_then_the_rest(site, tmp_
     assert status.version == (3 if opened_meanwhile else 2) and status.ok
     assert "Grow revenue fast" in (out / "index.html").read_text()
     cold = tmp_path / "cold"
-    build_site(root, cold, as_of, overrides={"base_url": "/"}, clean=True)
+    build_site(root, BuildOptions(cold, as_of, {"base_url": "/"}, clean=True))
     assert tree(out) == tree(cold)
     # the next save starts from a record that matches the output: nothing is left to do
     assert live.rebuild("nothing changed").version == status.version

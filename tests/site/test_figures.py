@@ -251,3 +251,34 @@ def test_formatting_dates_months_and_units() -> None:
     assert formatting.number_in_range(4, "customers") == "4" and formatting.number_in_range(4, "%") == "4%"
     assert formatting.with_unit("Value", "k USD") == "Value (k USD)" and formatting.with_unit("Value", None) == "Value"
     assert formatting.ngettext("%(num)s signal", "%(num)s signals", 1) == "%(num)s signal"
+
+
+# -- a running cycle gets no final verdict; a reviewed score is the score everywhere (issue #24) ------
+
+def test_a_running_cycles_review_shows_pace_and_no_verdict(tmp_path: Path) -> None:
+    from conftest import copy_example
+
+    site = copy_example(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--as-of", AS_OF]) == 0
+    running = (out / "cycles/2026-Q4/review/index.html").read_text(encoding="utf-8")
+    for verdict in ("verdict-met", "verdict-missed", "verdict-below", "verdict-sweet_spot", "verdict-above",
+                    "Where it landed", " met · ", "Not ambitious enough?"):
+        assert verdict not in running, verdict
+    assert "Committed objectives: their pace so far" in running and 'class="badge pace-on_track"' in running
+    ended = (out / "cycles/2026-Q3/review/index.html").read_text(encoding="utf-8")
+    assert "Committed objectives: met and missed" in ended and "verdict-" in ended
+
+
+def test_a_person_page_shows_the_reviewed_score_of_an_ended_objective(tmp_path: Path) -> None:
+    from conftest import copy_example
+
+    site = copy_example(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--as-of", AS_OF]) == 0
+    page = (out / "people/dana-reyes/index.html").read_text(encoding="utf-8")
+    row = page[page.index('okrs/2026-Q3/sales/mid-market/">'):]
+    row = row[:row.index("</tr>")]
+    assert '<span class="score">0.60</span>' in row and "reviewed 0.60, computed 0.69" in row
+    objective = (out / "okrs/2026-Q3/sales/mid-market/index.html").read_text(encoding="utf-8")
+    assert 'content="Score 0.60 (Yellow), final.' in objective  # the link preview too

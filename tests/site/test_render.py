@@ -131,7 +131,7 @@ def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path) -> None:
 
 def test_a_rebuild_of_a_few_large_pages_forks_by_their_last_cost_and_gives_the_same_bytes(tmp_path: Path,
                                                                                            monkeypatch) -> None:
-    """Fewer pages than the parallel minimum, but reading many inputs (home, the reviews, the
+    """Fewer pages than the parallel minimum, but listing many records (home, the reviews, the
     alignment tree after one check-in): split over the workers by the time each took to render in
     the last build (kept in its record), with the same bytes as a cold build."""
     from generator import pipeline
@@ -154,7 +154,7 @@ def test_a_rebuild_of_a_few_large_pages_forks_by_their_last_cost_and_gives_the_s
         return chunks
 
     parallel_balance = pipeline.balance
-    monkeypatch.setattr(pipeline, "PARALLEL_INPUTS", 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_WEIGHT", 1)
     monkeypatch.setattr(pipeline, "balance", balance)
     rebuilt = build(site, tmp_path / "inc", "--jobs", "2")
     assert len(splits) == 1 and len(splits[0]) == 2 and all(splits[0])  # two workers, each with pages
@@ -167,14 +167,14 @@ def test_a_rebuild_of_a_few_large_pages_forks_by_their_last_cost_and_gives_the_s
     assert [rel for rel in cold if rebuilt.get(rel) != cold[rel]] == []
 
 
-def test_pages_never_rendered_before_are_weighed_by_their_inputs() -> None:
+def test_pages_never_rendered_before_are_weighed_by_the_records_they_list() -> None:
     from generator.pipeline import _expected_cost
     from generator.site.jobs import Job
 
-    home, new = Job("index.html", ("a", "b", "c"), "home.html"), Job("new/index.html", ("a",), "page.html")
+    home, new = Job("index.html", "home.html", weight=4), Job("new/index.html", "page.html")
     assert _expected_cost([home], {"index.html": 0.25})(home) == 0.25
-    weight = _expected_cost([home, new], {"index.html": 0.25})  # one page has no time yet: inputs for all
-    assert (weight(home), weight(new)) == (4, 2)
+    weight = _expected_cost([home, new], {"index.html": 0.25})  # one page has no time yet: weights for all
+    assert (weight(home), weight(new)) == (4, 1)
 
 
 def test_when_this_process_fails_its_share_the_workers_end_without_a_word(capfd, monkeypatch) -> None:
