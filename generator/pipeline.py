@@ -310,7 +310,8 @@ def _plan(site_dir: Path, loaded: Loaded, session: RenderSession, view: SiteView
         jobs["assets/vega.js"] = Job("assets/vega.js", data=lambda: javascript_bundle().encode("utf-8"))
         fingerprint["assets/vega.js"] = f"vega:{vl_convert_version()}:{BUNDLE_FORMAT}"
     reading = repr((loaded.content_dir, loaded.markdown_html, loaded.limits))
-    records = Fingerprints({rel: read.fingerprint for rel, read in loaded.files.items()}, reading, view.paths)
+    records = Fingerprints({rel: read.fingerprint for rel, read in loaded.files.items()}, reading, view.paths,
+                           loaded.site.objectives.values())
     for job in page_jobs(view):
         jobs[job.path] = job
         template = session.templates[job.template] if job.template else "data"

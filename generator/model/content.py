@@ -37,6 +37,10 @@ class Team:
     lead: str | None = None
     lead_mark: Mark | None = field(default=None, compare=False, repr=False)  # where okr-pages.yaml names the lead
 
+    @property
+    def url(self) -> str:
+        return f"teams/{self.id}/"
+
 
 @dataclass(frozen=True)
 class CheckIn:

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..model.content import Team
 from ..model.names import Person, person_slug
 from .records import REFERENCE
 
@@ -26,7 +27,7 @@ class ScoredPerson:
     key_results: tuple[tuple[ScoredObjective, ScoredKR], ...] = field(metadata=REFERENCE)  # owned (or inherited)
     past: tuple[ScoredObjective, ...] = field(metadata=REFERENCE)  # owned, other cycles: newest cycle first
     kpis: tuple[ScoredKPI, ...] = field(metadata=REFERENCE)
-    teams: tuple[ScoredTeam, ...] = field(metadata=REFERENCE)  # led
+    teams: tuple[Team, ...]  # led
     overdue: tuple[tuple[ScoredObjective, ScoredKR], ...] = field(metadata=REFERENCE)  # of key_results
 
     @property
@@ -55,7 +56,7 @@ class _Owned:
     key_results: list[tuple[ScoredObjective, ScoredKR]]
     past: list[ScoredObjective]
     kpis: list[ScoredKPI]
-    teams: list[ScoredTeam]
+    teams: list[Team]
 
 
 def group_people(objectives: dict[str, ScoredObjective], kpis: dict[str, ScoredKPI],
@@ -91,7 +92,7 @@ def group_people(objectives: dict[str, ScoredObjective], kpis: dict[str, ScoredK
             entry(status.owner).kpis.append(status)
     for team in teams.values():
         if team.lead is not None:
-            entry(team.lead).teams.append(team)
+            entry(team.lead).teams.append(team.team)
     preferred = {person_slug(name): name for name in known}
     people = []
     for slug, mine in owned.items():

@@ -13,7 +13,7 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..model.content import Cycle, Point
+from ..model.content import Cycle, Point, Team
 from .records import REFERENCE
 from .scores import (
     BOUNDARY_DIGITS,
@@ -21,7 +21,6 @@ from .scores import (
     ScoredKPI,
     ScoredObjective,
     ScoredSite,
-    ScoredTeam,
     health,
     points_until,
     signal,
@@ -70,7 +69,7 @@ class ObjectiveReview:
 class TeamReview:
     """A team's part of the review: its score in the cycle and its objectives (no team: ``team`` None)."""
 
-    team: ScoredTeam | None = field(metadata=REFERENCE)
+    team: Team | None
     score: float | None
     grade: str | None
     reviewed: bool
@@ -197,7 +196,7 @@ def review_cycle(scored: ScoredSite, cycle_id: str) -> CycleReview:
         if entry is None:
             continue
         placed.update(s.id for s in entry.objectives)
-        teams.append(TeamReview(team, entry.score, entry.grade, entry.reviewed,
+        teams.append(TeamReview(team.team, entry.score, entry.grade, entry.reviewed,
                                 tuple(rows[s.id] for s in entry.objectives)))
     rest = tuple(row for oid, row in rows.items() if oid not in placed)
     if rest:  # no team, or a team the config does not list

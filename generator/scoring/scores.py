@@ -65,6 +65,13 @@ class ScoredKR:
             return self.kr.unit
         return self.kpi.unit if self.kpi is not None else None
 
+    def fingerprint_parts(self) -> tuple[Any, ...]:
+        """What it is made of, for fingerprints: its check-ins are those of ``kr`` up to the as-of date
+        (which every page's fingerprint holds), so they are not gone through again."""
+        return (self.kr, self.kpi, self.owner, repr((self.score, self.current, self.baseline, self.confidence,
+                                                     self.no_data, len(self.checkins), self.progress, self.last_update,
+                                                     self.overdue, self.grade, sorted(self.month_points))))
+
     @property
     def milestones_done(self) -> int:
         """How many of a milestone KR's milestones are done."""
@@ -145,12 +152,36 @@ class ScoredKPI:
     def url(self) -> str:
         return self.kpi.url
 
+    def fingerprint_parts(self) -> tuple[Any, ...]:
+        """What it is made of, for fingerprints: its series (and latest point) are the KPI's points up
+        to the as-of date, which every page's fingerprint holds."""
+        return (self.kpi, self.health, self.trend, self.stale, self.read_by, self.signal, self.signal_reason,
+                self.team, self.owner)
+
     @property
     def listing(self) -> tuple[Any, ...]:
         """What a list of KPIs shows: title, unit, team, owner, the latest point, health and trend."""
         k = self.kpi
         return (k.id, k.title, k.unit, k.direction, k.target, self.team, self.owner, self.latest, self.health,
                 self.trend, self.stale, self.signal, self.signal_reason)
+
+
+@dataclass(frozen=True)
+class CycleNow:
+    """Which cycle is the current one and how far it has run: what a page that is not about the cycle
+    says of it ("Objectives in 2026-Q4", the pace legend), without its scores."""
+
+    cycle: Cycle
+    state: str
+    expected: float
+
+    @property
+    def id(self) -> str:
+        return self.cycle.id
+
+    @property
+    def name(self) -> str:
+        return self.cycle.name or self.cycle.id
 
 
 @dataclass(frozen=True)
@@ -180,6 +211,11 @@ class ScoredCycle:
     @property
     def url(self) -> str:
         return f"cycles/{self.cycle.id}/"
+
+    @property
+    def now(self) -> CycleNow:
+        """The cycle as pages name it when they are about something else: no scores."""
+        return CycleNow(self.cycle, self.state, self.expected)
 
     @property
     def listing(self) -> tuple[Any, ...]:

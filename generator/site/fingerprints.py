@@ -11,8 +11,10 @@ The digest of a record is memoised for the build (every record is frozen, and sc
 - a record read from one content file (an objective, a KPI, a guide page) is a pure function of
   that file's bytes (and a KPI's CSV), the settings it was read under and the site paths its links
   resolve to: those make its digest, so bodies are not hashed again on every build;
-- a record that is worked out only when a page needs it (what changed, SPEC §9) says what it is made
-  of through ``fingerprint_parts``;
+- a key result is part of its objective's file: the file's digest and its place in it;
+- a record that is worked out only when a page needs it (what changed, SPEC §9), or that holds
+  values worked out from others it holds and the as-of date (a scored key result's check-ins up to
+  that date), says what it is made of through ``fingerprint_parts``;
 - a record shown as one line of a list is fingerprinted by its ``listing`` (the fields a list row
   shows), so a list page does not change when only the detail of an entry does: so are the
   records a page names in ``Job.listed``, and a record's fields marked ``REFERENCE``
@@ -27,14 +29,26 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from markupsafe import Markup
 
 from ..model.content import KPI, Objective, Page
 
-_PLAIN = (str, int, float, bool, type(None), dt.date, Markup)
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None), dt.date, Markup))
+
+
+_FIELDS: dict[type, tuple[tuple[str, bool], ...] | None] = {}
+
+
+def _fields_of(kind: type) -> tuple[tuple[str, bool], ...] | None:
+    """A dataclass's fields, each with whether it refers to another record (fingerprinted as a list
+    row); None for a class that is no dataclass. Worked out once per class."""
+    if kind not in _FIELDS:
+        _FIELDS[kind] = (tuple((f.name, f.metadata.get("fingerprint") == "row") for f in dataclasses.fields(kind))
+                         if dataclasses.is_dataclass(kind) else None)
+    return _FIELDS[kind]
 
 
 def digest(*parts: str) -> str:
@@ -49,17 +63,23 @@ class Fingerprints:
     CSV); ``reading`` what every content file was read under (the content folder, markdown_html, the
     limits); ``paths`` where each content file is published, for the links of bodies."""
 
-    def __init__(self, sources: Mapping[str, str], reading: str, paths: Mapping[str, str]) -> None:
+    def __init__(self, sources: Mapping[str, str], reading: str, paths: Mapping[str, str],
+                 objectives: Iterable[Objective] = ()) -> None:
         self.sources = sources
         self.reading = reading
         self.paths = paths
         # id → (the object, kept alive so its id is not reused, and its digest)
         self._memo: dict[int, tuple[Any, str]] = {}
         self._rows: dict[int, tuple[Any, str]] = {}
+        # A key result is part of its objective's file: its digest is the file's and its place there.
+        for objective in objectives:
+            whole = self.of(objective)
+            for kr in objective.key_results:
+                self._memo[id(kr)] = (kr, digest("kr", whole, kr.path))
 
     def of(self, value: Any) -> str:
         """The digest of a value: a record, a tuple, list or mapping of them, or a plain value."""
-        if isinstance(value, _PLAIN):
+        if type(value) in _PLAIN_TYPES:
             return f"{type(value).__name__}:{value!r}"
         key = id(value)
         found = self._memo.get(key)
@@ -72,7 +92,7 @@ class Fingerprints:
     def row(self, value: Any) -> str:
         """The digest of records shown as lines of a list: of each one's ``listing`` when it has one
         (tuples and lists of records, and (team, records) pairs, are gone through)."""
-        if isinstance(value, _PLAIN):
+        if type(value) in _PLAIN_TYPES:
             return self.of(value)
         key = id(value)
         found = self._rows.get(key)
@@ -90,20 +110,30 @@ class Fingerprints:
     def _make(self, value: Any) -> str:
         if isinstance(value, (Objective, KPI, Page)):
             return self._content(value)
+        if isinstance(value, tuple) and all(type(item) in _PLAIN_TYPES for item in value):
+            return digest("tuple", repr(value))
         parts = getattr(value, "fingerprint_parts", None)
         if parts is not None:
-            return digest(type(value).__name__, *(self.of(part) for part in parts()))
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return digest(type(value).__name__, *map(self._part, parts()))
+        fields = _fields_of(type(value))
+        if fields is not None:
             return digest(type(value).__name__, *(
-                self.row(getattr(value, f.name)) if f.metadata.get("fingerprint") == "row"
-                else self.of(getattr(value, f.name)) for f in dataclasses.fields(value)))
+                self.row(getattr(value, name)) if as_row else self._part(getattr(value, name))
+                for name, as_row in fields))
         if isinstance(value, (tuple, list, frozenset, set)):
-            items = sorted(map(self.of, value)) if isinstance(value, (frozenset, set)) else map(self.of, value)
+            items = sorted(map(self._part, value)) if isinstance(value, (frozenset, set)) else map(self._part, value)
             return digest(type(value).__name__, *items)
         if isinstance(value, Mapping):
-            return digest("mapping", *(f"{self.of(k)}={self.of(v)}" for k, v in value.items()))
+            return digest("mapping", *(f"{self._part(k)}={self._part(v)}" for k, v in value.items()))
         raise TypeError(f"a page was handed a {type(value).__name__}, which has no fingerprint: hand it "
                         "records (frozen dataclasses), or give the class fingerprint_parts()")
+
+    def _part(self, value: Any) -> str:
+        """A part of a record: a plain value as itself (most fields are), anything else by its digest."""
+        kind = type(value)
+        if kind in _PLAIN_TYPES:
+            return f"{kind.__name__}:{value!r}"
+        return self.of(value)
 
     def _content(self, item: Objective | KPI | Page) -> str:
         """A content item: its files, how they were read, and where its links lead."""

@@ -287,13 +287,16 @@ def dashboard_jobs(view: SiteView) -> Iterator[Job]:
     kpis = list(scored.kpis.values())
     groups = by_team(view, kpis)
 
+    teams = [team.team if team else None for team, _ in groups]
+
     def derive() -> dict[str, Any]:
         # Sparklines are static SVG drawn here, in either chart mode: the dashboard loads no runtime.
-        return {"groups": [(team, [(k, _markup(charts.sparkline(k))) for k in kpis]) for team, kpis in groups],
+        return {"groups": [(team, [(k, _markup(charts.sparkline(k))) for k in kpis])
+                           for team, (_, kpis) in zip(teams, groups, strict=True)],
                 "description": previews.dashboard(kpis, scored.signals)}
 
-    given = {"kpis": kpis, "teams": [team for team, _ in groups], "signals": scored.signals, "title": gettext("KPIs")}
-    yield Job("kpis/index.html", "dashboard.html", given, derive, _listed("teams", "signals"))
+    given = {"kpis": kpis, "teams": teams, "signals": scored.signals, "title": gettext("KPIs")}
+    yield Job("kpis/index.html", "dashboard.html", given, derive, _listed("signals"))
 
 
 def _markup(svg: str | None) -> Markup | None:
@@ -309,15 +312,16 @@ def teams_jobs(view: SiteView) -> Iterator[Job]:
 
 def team_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
+    now = scored.current.now if scored.current else None
     for team in scored.teams.values():
-        given = {"team": team, "current_cycle": scored.current, "past": list(reversed(team.past)), "title": team.name,
+        given = {"team": team, "current_cycle": now, "past": list(reversed(team.past)), "title": team.name,
                  "cycles": tuple(scored.cycles.values())}
 
         def derive(team: ScoredTeam = team) -> dict[str, Any]:
-            return {"description": previews.team(team, scored.current),
+            return {"description": previews.team(team, now),
                     "history_chart": view.chart(f"history:{team.id}") if team.history else None}
 
-        yield Job(team.url + "index.html", "team.html", given, derive, _listed("current_cycle", "past", "cycles"),
+        yield Job(team.url + "index.html", "team.html", given, derive, _listed("past", "cycles"),
                   charts=(f"history:{team.id}",) if team.history else ())
 
 
@@ -491,18 +495,19 @@ def people_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     people = list(scored.people.values())
     yield Job("people/index.html", "people.html",
-              {"people": people, "title": gettext("People"), "current_cycle": scored.current},
-              lambda: {"description": previews.people(people)}, _listed("people", "current_cycle"))
+              {"people": people, "title": gettext("People"), "current_cycle": scored.current.now if scored.current else None},
+              lambda: {"description": previews.people(people)}, _listed("people"))
 
 
 def person_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
+    now = scored.current.now if scored.current else None
     for who in scored.people.values():
         def derive(who: ScoredPerson = who) -> dict[str, Any]:
-            return {"description": previews.person(who, scored.current)}
+            return {"description": previews.person(who, now)}
 
-        yield Job(who.url + "index.html", "person.html", {"p": who, "current_cycle": scored.current, "title": who.name},
-                  derive, _listed("current_cycle"), weight=len(who.objectives) + len(who.key_results) + len(who.past))
+        yield Job(who.url + "index.html", "person.html", {"p": who, "current_cycle": now, "title": who.name},
+                  derive, weight=len(who.objectives) + len(who.key_results) + len(who.past))
 
 
 def changes_jobs(view: SiteView) -> Iterator[Job]:

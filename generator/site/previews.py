@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from ..model.content import Page
 from ..scoring.changes import Changes
 from ..scoring.people import ScoredPerson
-from ..scoring.scores import ScoredCycle, ScoredKPI, ScoredObjective, ScoredTeam
+from ..scoring.scores import CycleNow, ScoredCycle, ScoredKPI, ScoredObjective, ScoredTeam
 from .formatting import count, label, long_date, ngettext, number, percent, score, words
 from .formatting import gettext as _
 
@@ -107,7 +107,7 @@ def kpi(k: ScoredKPI) -> str:
     return shorten(text)
 
 
-def team(t: ScoredTeam, cycle: ScoredCycle | None) -> str:
+def team(t: ScoredTeam, cycle: CycleNow | None) -> str:
     text = t.name
     if cycle is not None:
         text += ": " + _("score %(score)s in %(cycle)s across %(objectives)s") % {
@@ -127,7 +127,7 @@ def teams(teams: Sequence[ScoredTeam], current: ScoredCycle | None) -> str:
                             many))
 
 
-def person(p: ScoredPerson, cycle: ScoredCycle | None) -> str:
+def person(p: ScoredPerson, cycle: CycleNow | None) -> str:
     parts = []
     if p.objectives or p.key_results:
         values = {"objectives": _objectives(len(p.objectives)), "key_results": _key_results(len(p.key_results))}
