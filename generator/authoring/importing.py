@@ -104,6 +104,7 @@ class SheetKR:
     row: int
     values: dict[str, Given] = field(default_factory=dict)  # baseline, target, unit, current
     checkins: dict[dt.date, SheetCheckin] = field(default_factory=dict)
+    invalid: set[str] = field(default_factory=set)  # fields with a cell that could not be read (reported)
 
     def get(self, key: str) -> Any:
         given = self.values.get(key)
@@ -202,7 +203,10 @@ def import_sheet(site_dir: Path, file: Path, map_spec: str | None = None, dry_ru
     """Read the sheet, plan every file, and (unless ``dry_run``) write them all; SheetImportError with every
     problem when the sheet cannot be imported as it is."""
     cwd = cwd or Path.cwd()
-    name = file.name if file.parent == cwd or not file.is_absolute() and file.parent == Path(".") else str(file)
+    try:  # messages name the sheet as the user wrote it, or relative to where they are
+        name = file.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        name = str(file)
     column_map, map_problems = load_map(map_spec, cwd)
     if column_map is None:
         raise SheetProblems(map_problems)
@@ -322,10 +326,11 @@ class _Reader:
                        column=columns["team"])
             return
         title = self._text(objective_cell, "objective") if objective_cell else previous["title"]
-        if cycle is None or team is None or title is None:
-            previous.update({"cycle": cycle, "team": team, "title": title, "kr": None})
-            return  # reported already; the row below may still be read
-        objective = self._objective(cycle, team, title, number if not carried else previous["row"])
+        if cycle is None or team is None or title is None:  # reported: the rest of the row is still checked
+            objective = previous.get("stray") if carried else None
+            objective = objective or SheetObjective("", "", "", title or "", number)
+        else:
+            objective = self._objective(cycle, team, title, number if not carried else previous["row"])
         owner = used["owner"]
         if owner is not None:
             self._set_owner(objective, owner)
@@ -338,7 +343,8 @@ class _Reader:
             kr = previous.get("kr")
         else:
             kr = None
-        previous.update({"cycle": cycle, "team": team, "title": title, "row": objective.row, "kr": kr})
+        previous.update({"cycle": cycle, "team": team, "title": title, "row": objective.row, "kr": kr,
+                         "stray": objective if not objective.id else None})
         measured = [name for name in ("baseline", "target", "unit", "date", "value", "confidence", "note")
                     if used.get(name) is not None]
         if kr is None:
@@ -400,6 +406,7 @@ class _Reader:
             return []
         by_id: dict[str, SheetObjective] = {}
         current: SheetObjective | None = None
+        failed = False
         for number, cells in self.sheet.rows:
             def cell(name: str, cells: dict[int, Cell] = cells) -> Cell | None:
                 index = columns.get(name)
@@ -422,6 +429,7 @@ class _Reader:
                 continue
             if kind in ("objective", "big rock", "goal", "outcome", "theme"):
                 current = self._viva_objective(number, title, cell)
+                failed = current is None  # reported: its key results are not reported again
                 if current is not None and cell("id") is not None:
                     by_id[str(cell("id").value).strip()] = current  # type: ignore[union-attr]
             elif kind in ("key result", "key_result", "kr", "metric", "result"):
@@ -430,6 +438,8 @@ class _Reader:
                 if parent_cell is not None and "id" in columns:
                     first = re.split(r"[,;\s]+", str(parent_cell.value).strip().strip("[]"))[0]
                     parent = by_id.get(first.removesuffix(".0"), current)
+                if parent is None and failed:
+                    continue
                 if parent is None:
                     self.error(title_cell, "title", f"key result '{title}' has no objective above it",
                                "export the view with 'include key results', so each objective comes before "
@@ -544,7 +554,8 @@ class _Reader:
 
     def _set_value(self, kr: SheetKR, name: str, cell: Cell, value: Any) -> None:
         if value is None:
-            return  # reported
+            kr.invalid.add(name)  # reported
+            return
         given = kr.values.get(name)
         if given is not None and given.value != value:
             self.error(cell, name, f"{_show_value(value)} differs from {_show_value(given.value)} on row "
@@ -557,6 +568,8 @@ class _Reader:
         for objective in self.objectives.values():
             for kr in objective.key_results.values():
                 baseline, target = kr.values.get("baseline"), kr.values.get("target")
+                if kr.invalid & {"baseline", "target"}:
+                    continue
                 if target is not None and baseline is not None and baseline.value == target.value:
                     self.error(target.cell, "target", f"target equals baseline ({_show_value(target.value)}): "
                                "nothing to measure", "set a target different from the baseline")
