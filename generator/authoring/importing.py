@@ -498,6 +498,9 @@ class _Reader:
             self._set_value(kr, "target", title_cell, 100)
             self._set_value(kr, "unit", title_cell, "%")
             value_cell = progress_cell
+            if value_cell is not None and isinstance(value_cell.value, str) and value_cell.value.endswith("%"):
+                value_cell = Cell(value_cell.value[:-1].strip(), value_cell.row, value_cell.column)  # '60%'
+
         else:
             if baseline_cell is not None:
                 self._set_value(kr, "baseline", baseline_cell, self._number(baseline_cell, "baseline"))
