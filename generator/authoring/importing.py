@@ -844,13 +844,13 @@ def _agrees(item: Objective, objective: SheetObjective) -> bool:
         written = {c.date: c for c in kr.checkins}
         for checkin in sheet_kr.checkins.values():
             found = written.get(checkin.date)
-            if found is None or (found.value, found.confidence, found.note) != \
-                    (checkin.value, checkin.confidence, checkin.note) and not _same_checkin(found, checkin):
+            if found is None or not _same_checkin(found, checkin):
                 return False
     return True
 
 
 def _same_checkin(found: Any, checkin: SheetCheckin) -> bool:
+    """The file's check-in says what the sheet's does (a confidence or note the sheet leaves empty is kept)."""
     return found.value == checkin.value and (checkin.confidence is None or found.confidence == checkin.confidence) \
         and (checkin.note is None or found.note == checkin.note)
 
