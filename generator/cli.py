@@ -143,6 +143,16 @@ def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
     rollover_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
     rollover_cmd.add_argument("--site-dir", type=_site_dir, default=Path("."), metavar="DIR")
 
+    import_cmd = commands.add_parser("import", help="write or update objective files from a sheet (CSV or XLSX)")
+    import_cmd.add_argument("file", type=Path, metavar="FILE", help="the sheet: a .csv or .xlsx file")
+    import_cmd.add_argument("--map", dest="column_map", metavar="MAP",
+                            help="generic (the default: columns cycle, team, owner, objective, key_result, ...), "
+                                 "viva (a Viva Goals export), or a FILE.yaml naming your columns")
+    import_cmd.add_argument("--dry-run", dest="dry_run", action="store_true",
+                            help="show the files it would create or edit; write nothing")
+    import_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date of the check afterwards")
+    import_cmd.add_argument("--site-dir", type=_site_dir, default=Path("."), metavar="DIR")
+
 
 def run() -> None:
     """Entry point of the ``okr-pages`` console script and of ``python -m generator``.
@@ -395,7 +405,28 @@ def _rollover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .authoring.importing import SheetProblems, import_sheet
+
+    as_of = _as_of(args, "--site-dir")
+    try:
+        done = import_sheet(args.site_dir, args.file, args.column_map, dry_run=args.dry_run, as_of=as_of)
+    except SheetProblems as exc:
+        print("\n".join(problem.text() for problem in exc.problems), file=sys.stderr)
+        raise
+    if done.warnings:
+        print("\n".join(problem.text() for problem in done.warnings), file=sys.stderr)
+    print(done.text())
+    if done.checked is not None:
+        items = done.checked.shown()
+        if items:
+            print(format_diagnostics(items, "text"), file=sys.stderr)
+        print(_summary(done.checked, "check"), file=sys.stderr)
+        return 1 if done.checked.diagnostics.failed() else 0
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check, "build": _build, "serve": _serve, "new": _new, "checkin": _checkin, "diff": _diff,
-    "schema": _schema, "refresh": _refresh, "report": _report, "rollover": _rollover,
+    "schema": _schema, "refresh": _refresh, "report": _report, "rollover": _rollover, "import": _import,
 }

@@ -165,8 +165,25 @@ def _line(key_value: str, comment: str, width: int = 34) -> str:
     return f"{key_value.ljust(width - 2)}  # {comment}"
 
 
-def objective_text(title: str, cycle: str, team: str | None, owner: str, explicit_kind: bool = False) -> str:
-    """A new objective: front matter with two example key results to replace, and a body."""
+EXAMPLE_KEY_RESULTS = [
+    "key_results:                      # 2 to 5 measurable outcomes, not activities: replace these examples",
+    "  - title: Raise the share of ... from 20% to 40%",
+    _line("    baseline: 20", "the value at the start of the cycle"),
+    _line("    target: 40", "the value that means fully reached"),
+    "    unit: \"%\"",
+    "    # Each week: okr-pages checkin <objective-id>#<kr-id> VALUE --confidence 0.7 --note \"...\"",
+    "  - title: Cut ... from 10 days to 5",
+    _line("    baseline: 10", "lower-is-better works too: baseline above target"),
+    "    target: 5",
+    "    unit: days",
+]
+BODY = "Why this objective matters now, what success looks like, and links to the context."
+
+
+def objective_text(title: str, cycle: str, team: str | None, owner: str | None, explicit_kind: bool = False,
+                   key_results: list[str] | None = None, commitment: str = "aspirational") -> str:
+    """A new objective: front matter with two example key results to replace (or the ``key_results:``
+    lines given, as ``import`` writes them), and a body."""
     lines = ["---", "# An objective: where we want to be by the end of the cycle, in words. Guide: guide/writing-objectives"]
     if explicit_kind:
         lines.append(_line("kind: objective", "this file is outside okrs/, so say what it is"))
@@ -174,21 +191,15 @@ def objective_text(title: str, cycle: str, team: str | None, owner: str, explici
         f"title: {yaml_text(title)}",
         _line(f"cycle: {yaml_text(cycle)}", "the quarter it belongs to"),
         _line(f"team: {yaml_text(team)}" if team else "team: company", "owning team id, from okr-pages.yaml"),
-        _line(f"owner: {yaml_text(owner)}", "the one person accountable"),
+    ]
+    if owner:
+        lines.append(_line(f"owner: {yaml_text(owner)}", "the one person accountable"))
+    lines += [
         "# aligns_to: 2026-Q4/company/some-objective   # the parent objective this one supports, if any",
-        _line("commitment: aspirational", "aspirational (0.7 is a good score) or committed (1.0 expected)"),
-        "key_results:                      # 2 to 5 measurable outcomes, not activities: replace these examples",
-        "  - title: Raise the share of ... from 20% to 40%",
-        _line("    baseline: 20", "the value at the start of the cycle"),
-        _line("    target: 40", "the value that means fully reached"),
-        "    unit: \"%\"",
-        "    # Each week: okr-pages checkin <objective-id>#<kr-id> VALUE --confidence 0.7 --note \"...\"",
-        "  - title: Cut ... from 10 days to 5",
-        _line("    baseline: 10", "lower-is-better works too: baseline above target"),
-        "    target: 5",
-        "    unit: days",
+        _line(f"commitment: {commitment}", "aspirational (0.7 is a good score) or committed (1.0 expected)"),
+        *(EXAMPLE_KEY_RESULTS if key_results is None else key_results),
         "---",
-        "Why this objective matters now, what success looks like, and links to the context.",
+        BODY,
         "",
     ]
     return "\n".join(lines)

@@ -236,3 +236,20 @@ def set_entry(lines: list[str], mapping: yaml.MappingNode, offset: int, key: str
         colon = text.index(":", key_node.end_mark.column)
         edited[index] = text[:colon + 1] + " " + value + text[colon + 1:].rstrip(" ")
     return edited, index + 1
+
+
+def replace_scalar(lines: list[str], node: Any, offset: int, value: str) -> tuple[list[str], int]:
+    """The text of one scalar (a value written on one line, plain or quoted, in a block or a flow
+    collection) replaced by ``value``; what stands around it on the line (a comment) is kept.
+    Returns the lines and the (1-based) line edited."""
+    if not isinstance(node, yaml.ScalarNode) or node.style in ("|", ">") \
+            or node.start_mark.line != node.end_mark.line:
+        raise EditError("the value is not written on one line (edit it by hand)")
+    if is_empty_null(node):
+        raise EditError("the value is empty (fill it with set_entry)")
+    index = node.start_mark.line + offset
+    text = lines[index]
+    start, end = node.start_mark.column, node.end_mark.column
+    edited = list(lines)
+    edited[index] = text[:start] + value + text[end:]
+    return edited, index + 1

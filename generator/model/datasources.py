@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-SourceKind = Literal["duckdb", "sql", "csv_url"]
+SourceKind = Literal["duckdb", "sql", "csv_url", "github", "jira", "linear"]
+TRACKERS: tuple[SourceKind, ...] = ("github", "jira", "linear")  # work trackers, asked over their HTTP APIs
+TRACKER_REQUESTS: dict[str, tuple[str, ...]] = {"github": ("milestone", "issues"), "jira": ("jql",),
+                                               "linear": ("project",)}  # the fetch: keys each kind answers
+DEFAULT_API_URLS = {"github": "https://api.github.com", "linear": "https://api.linear.app/graphql"}
+DEFAULT_RETRIES = 3  # tracker requests answered 429 or 5xx are tried this many times more
 DEFAULT_SOURCE = "local"  # the embedded DuckDB, in memory unless okr-pages.yaml gives it a file
 DEFAULT_TIMEOUT = 60.0  # seconds
 DEFAULT_MAX_ROWS = 100_000
@@ -29,6 +34,14 @@ class DataSource:
     location_mark: tuple[int, int] = (1, 1)  # of its duckdb:, url: or csv_url: value
     configured: bool = True  # False for the implicit default source
     valid: bool = True  # False when okr-pages.yaml has an error in it (reported there)
+    token: str | None = None  # trackers: the API token as written, always ${VAR}
+    user: str | None = None  # jira: the account's e-mail for Jira Cloud's basic auth (None: a bearer token)
+    retries: int = DEFAULT_RETRIES
+    token_mark: tuple[int, int] = (1, 1)
+
+    @property
+    def tracker(self) -> bool:
+        return self.kind in TRACKERS
 
     @property
     def field(self) -> str:
@@ -50,6 +63,7 @@ class Feed:
     fetch_columns: dict[str, str] = field(default_factory=dict)  # columns of the fetched CSV
     columns: dict[str, str] = field(default_factory=dict)  # the KPI's columns: (result and CSV names)
     fetch: bool = False  # the KPI has fetch:
+    request: dict[str, str] = field(default_factory=dict)  # a tracker's fetch: milestone, issues, jql or project
     mark: tuple[int, int] = (1, 1)  # line and column of query: (else fetch:, else source:)
     source_mark: tuple[int, int] = (1, 1)
 

@@ -6,6 +6,7 @@ Everything here runs in ``check`` and ``build``: it reads the declarations and n
 from __future__ import annotations
 
 import ipaddress
+import re
 import urllib.parse
 from collections.abc import Iterable
 from typing import Any
@@ -15,8 +16,11 @@ import yaml
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model.datasources import (
     DEFAULT_MAX_ROWS,
+    DEFAULT_RETRIES,
     DEFAULT_SOURCE,
     DEFAULT_TIMEOUT,
+    TRACKER_REQUESTS,
+    TRACKERS,
     DataSource,
     Feed,
     SourceKind,
@@ -25,7 +29,10 @@ from ..model.datasources import (
 from .fields import Record, Source
 from .secrets import literal_secret, malformed_reference, references
 
-_KIND_KEYS: tuple[tuple[str, SourceKind], ...] = (("duckdb", "duckdb"), ("url", "sql"), ("csv_url", "csv_url"))
+_KIND_KEYS: tuple[tuple[str, SourceKind], ...] = (("duckdb", "duckdb"), ("url", "sql"), ("csv_url", "csv_url"),
+                                                  ("github", "github"), ("jira", "jira"), ("linear", "linear"))
+_MILESTONE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#.+$")
+MAX_RETRIES = 10
 ENV_HINT = "put it in an environment variable and write url: ${WAREHOUSE_URL}"
 
 
@@ -62,6 +69,13 @@ def _read_source(src: Source, name: str, item: Record) -> DataSource | None:
         src.error(item.node_of("attach"), item.field_path("attach"), "attach: is for DuckDB sources",
                   f"remove it, or attach the files in a DuckDB source and query them there instead of {key}:")
         return None
+    if kind in TRACKERS:
+        return _read_tracker(src, name, item, key, kind, location)
+    for tracker_key in ("token", "user", "retries"):
+        if tracker_key in item.nodes:
+            src.error(item.node_of(tracker_key), item.field_path(tracker_key),
+                      f"{tracker_key}: is for github, jira and linear sources", "remove it")
+            return None
     if kind != "duckdb":
         if location is None or not str(location).strip():
             src.error(item.node_of(key), item.field_path(key), f"{key}: is empty",
@@ -94,6 +108,65 @@ def _read_source(src: Source, name: str, item: Record) -> DataSource | None:
     )
 
 
+def _read_tracker(src: Source, name: str, item: Record, key: str, kind: SourceKind, location: object) -> DataSource | None:
+    """A github, jira or linear source: its API's base URL, its token (only ever ``${VAR}``), its settings."""
+    if "attach" in item.nodes:
+        src.error(item.node_of("attach"), item.field_path("attach"), "attach: is for DuckDB sources", "remove it")
+        return None
+    url = str(location).strip() if location is not None else ""
+    if not url and kind == "jira":
+        src.error(item.node_of(key), item.field_path(key), "jira: is empty",
+                  "write the site's address, e.g. jira: https://acme.atlassian.net")
+        return None
+    if url and not _valid_location(src, item, key, url):
+        return None
+    token = item.get("token")
+    token_node = item.node_of("token")
+    if "token" in item.invalid:
+        return None
+    if token is None and kind != "github":
+        src.error(item.node, item.field_path("token"), f"missing required field 'token' for a {kind} source",
+                  f"add token: ${{{kind.upper()}_TOKEN}} and set that variable where refresh runs")
+        return None
+    if token is not None:
+        text = str(token).strip()
+        if malformed_reference(text):
+            src.error(token_node, item.field_path("token"), "malformed ${...} reference",
+                      "write ${NAME} with letters, digits and '_'")
+            return None
+        if not references(text) or references(text) != [text[2:-1]] or not text.startswith("${"):
+            src.error(token_node, item.field_path("token"),
+                      "a token is written in okr-pages.yaml: secrets must stay out of the repository",
+                      f"put it in an environment variable and write token: ${{{kind.upper()}_TOKEN}}")
+            return None
+    if "user" in item.nodes and kind != "jira":
+        src.error(item.node_of("user"), item.field_path("user"), "user: is for jira sources",
+                  "remove it: GitHub and Linear read the account from the token")
+        return None
+    retries = item.get("retries", DEFAULT_RETRIES)
+    if "retries" in item.invalid:
+        return None
+    if isinstance(retries, bool) or not float(retries).is_integer() or not 0 <= retries <= MAX_RETRIES:
+        src.error(item.node_of("retries"), item.field_path("retries"),
+                  f"expected a whole number from 0 to {MAX_RETRIES}, got {retries}", "write a number such as 3")
+        return None
+    timeout = item.get("timeout", DEFAULT_TIMEOUT)
+    if "timeout" in item.invalid:
+        return None
+    if timeout <= 0:
+        src.error(item.node_of("timeout"), item.field_path("timeout"),
+                  f"expected a number of seconds above 0, got {timeout}", "write a timeout such as 30")
+        return None
+    user = item.get("user")
+    return DataSource(
+        name=name, kind=kind, location=url or None, timeout=float(timeout),
+        mark=src.position(item.node), location_mark=src.position(item.node_of(key)),
+        token=str(token).strip() if token is not None else None,
+        user=str(user).strip() if user is not None else None, retries=int(retries),
+        token_mark=src.position(token_node),
+    )
+
+
 def _valid_location(src: Source, item: Record, key: str, text: str) -> bool:
     """A URL as written: well-formed ${...}, no secret in it, and a scheme that fits its kind."""
     node, path = item.node_of(key), item.field_path(key)
@@ -116,7 +189,17 @@ def _valid_location(src: Source, item: Record, key: str, text: str) -> bool:
         if problem:
             src.error(node, path, problem, "publish the CSV at an https:// address")
             return False
+    if key in TRACKERS:
+        problem = csv_url_problem(text)
+        if problem:
+            src.error(node, path, problem.replace("the CSV could be altered on its way", "the token and the answers could be read or altered on their way"),
+                      f"write the API's https:// address, e.g. {_EXAMPLE_URLS[key]}")
+            return False
     return True
+
+
+_EXAMPLE_URLS = {"github": "https://api.github.com", "jira": "https://acme.atlassian.net",
+                 "linear": "https://api.linear.app/graphql"}
 
 
 def csv_url_problem(url: str) -> str | None:
@@ -156,6 +239,8 @@ def read_feed(src: Source, record: Record) -> Feed | None:
                   "name a CSV file beside the KPI, e.g. series: mrr.csv")
     fetch = record.get("fetch")
     fetch_columns = fetch.get("columns") if fetch is not None else None
+    request = {key: str(fetch.get(key)).strip() for key in ("milestone", "issues", "jql", "project")
+               if fetch is not None and fetch.get(key) is not None}
     columns = record.get("columns")
     where = next(key for key in ("query", "fetch", "source") if key in present)
     return Feed(
@@ -164,6 +249,7 @@ def read_feed(src: Source, record: Record) -> Feed | None:
         fetch_columns=dict(fetch_columns.values) if fetch_columns is not None else {},
         columns={key: str(value) for key, value in columns.values.items()} if columns is not None else {},
         fetch="fetch" in record.values,
+        request=request,
         mark=src.position(record.node_of(where)),
         source_mark=src.position(record.node_of("source")),
     )
@@ -195,6 +281,13 @@ def _feed_problems(feed: Feed, table: dict[str, DataSource]) -> list[tuple[tuple
                  did_you_mean(feed.source, table) or "add it under sources: in okr-pages.yaml")]
     if not source.valid:
         return []  # its problem is reported in okr-pages.yaml
+    if source.kind in TRACKERS:
+        return _tracker_problems(feed, source)
+    if feed.request:
+        key = next(iter(feed.request))
+        return [(feed.mark, f"fetch.{key}", (f"fetch: {key}: is for a work tracker; source '{source.name}' is "
+                 f"{'a published CSV' if source.kind == 'csv_url' else 'a database'}"),
+                 "name a github, jira or linear source under source:")]
     if source.kind == "csv_url":
         if feed.query is not None:
             return [(feed.mark, "query", f"source '{source.name}' is a published CSV: it is fetched, not queried",
@@ -205,4 +298,30 @@ def _feed_problems(feed: Feed, table: dict[str, DataSource]) -> list[tuple[tuple
     elif feed.query is None:
         return [(feed.mark, "", "missing required field 'query'",
                  "add 'query:' with SQL returning a date and a value column")]
+    return []
+
+
+def _tracker_problems(feed: Feed, source: DataSource) -> list[tuple[tuple[int, int], str, str, str]]:
+    """A KPI read from a github, jira or linear source says what to count with one fetch: key of its kind."""
+    keys = TRACKER_REQUESTS[source.kind]
+    wanted = " or ".join(f"fetch: {{{key}: ...}}" for key in keys)
+    if feed.query is not None:
+        name = {"github": "GitHub", "jira": "Jira", "linear": "Linear"}[source.kind]
+        return [(feed.mark, "query", f"source '{source.name}' is a {name} source: it is asked, not queried",
+                 f"replace query: with {wanted}")]
+    if not feed.request:
+        return [(feed.mark, "fetch", f"say what to read from source '{source.name}' ({source.kind})",
+                 f"write {wanted}")]
+    if len(feed.request) > 1:
+        return [(feed.mark, "fetch", f"fetch: asks one thing, not {' and '.join(feed.request)}",
+                 "make them two KPIs")]
+    key, value = next(iter(feed.request.items()))
+    if key not in keys:
+        return [(feed.mark, f"fetch.{key}", f"fetch: {key}: is not something a {source.kind} source answers",
+                 f"write {wanted}")]
+    if not value:
+        return [(feed.mark, f"fetch.{key}", f"fetch: {key}: is empty", f"write {wanted}")]
+    if key == "milestone" and not _MILESTONE.match(value):
+        return [(feed.mark, "fetch.milestone", f"expected OWNER/REPO#NUMBER, got '{value}'",
+                 "write the repository and the milestone's number (or its title after #), e.g. acme/app#12")]
     return []

@@ -114,12 +114,17 @@ KPI: dict[str, Field] = {
     "source": _f("id", "Name of the data source under sources: in okr-pages.yaml; default local."),
     "query": _f("text", "SQL returning a date and a value column; okr-pages refresh writes the result "
                 "into the series CSV."),
-    "fetch": _f("record", "For a csv_url source: which columns of the fetched CSV to read.", fields={
+    "fetch": _f("record", "For a csv_url source: which columns of the fetched CSV to read; for a work "
+                "tracker: what to count.", fields={
         "columns": _f("record", "Names of the fetched CSV's date and value columns; default the first two.",
                       fields={
                           "date": _f("text", "Date column header."),
                           "value": _f("text", "Value column header."),
                       }),
+        "milestone": _f("text", "github: OWNER/REPO#NUMBER (or #TITLE): the percentage of its issues closed."),
+        "issues": _f("text", "github: an issue search, e.g. 'repo:acme/app is:issue is:open label:bug': the count."),
+        "jql": _f("text", "jira: a JQL query: the count of its issues (Jira Cloud's count is an estimate)."),
+        "project": _f("text", "linear: a project's id: its progress, in percent."),
     }),
 }
 
@@ -130,13 +135,23 @@ PAGE: dict[str, Field] = {
     "order": _f("number", "Position in the navigation; lower comes first."),
 }
 
-SOURCE = _f("record", "One data source: duckdb (the default), url or csv_url.", fields={
+SOURCE = _f("record", "One data source: duckdb (the default), url, csv_url, github, jira or linear.", fields={
     "duckdb": _f("text", "Embedded DuckDB: a .duckdb file relative to the site folder; empty for in memory."),
     "attach": _f("named", "DuckDB: SQLite or DuckDB files to query as NAME.table.", fields={
         "": _f("text", "Path of the file, relative to the site folder."),
     }),
     "url": _f("text", "A SQLAlchemy database URL, normally from the environment: ${WAREHOUSE_URL}."),
     "csv_url": _f("text", "The https URL of a published CSV (e.g. a spreadsheet), or ${VARIABLE}."),
+    "github": _f("text", "A GitHub API's base URL (the api_url): https://api.github.com (the default when "
+                 "empty), or https://HOST/api/v3 for GitHub Enterprise Server."),
+    "jira": _f("text", "A Jira site's base URL (the api_url): https://acme.atlassian.net, or a Jira Server / "
+               "Data Center address."),
+    "linear": _f("text", "Linear's GraphQL endpoint (the api_url); default https://api.linear.app/graphql."),
+    "token": _f("text", "github, jira, linear: the API token, from the environment only: ${GITHUB_TOKEN}."),
+    "user": _f("text", "jira: the account's e-mail, for Jira Cloud (basic auth with an API token); leave it out "
+               "for a Jira Server / Data Center personal access token."),
+    "retries": _f("number", "github, jira, linear: how many times a request answered 429 or 5xx is tried "
+                  "again (0 to 10); default 3."),
     "timeout": _f("number", "Seconds a query or fetch may take (above 0); default 60."),
     "max_rows": _f("number", "Most rows a query may return (a whole number above 0); default 100000."),
 })

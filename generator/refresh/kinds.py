@@ -1,4 +1,5 @@
-"""The three kinds of source: embedded DuckDB, any SQL database through SQLAlchemy, a CSV at a URL.
+"""The kinds of source: embedded DuckDB, any SQL database through SQLAlchemy, a CSV at a URL, and the
+work trackers (GitHub, Jira, Linear), whose session lives in ``trackers``.
 
 A session is opened once per source and runs that source's KPIs one after another over one
 connection. Opening fails with SourceError (one message for the source, its KPIs skipped);
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import importlib
 import io
 import re
@@ -73,8 +75,14 @@ def missing_modules(kinds: set[str]) -> list[str]:
     return missing
 
 
-def open_session(source: DataSource, site_dir: Path, environ: Mapping[str, str]) -> Session:
-    """Connect to a source (or fetch its CSV); SourceError with a redacted reason when it cannot."""
+def open_session(source: DataSource, site_dir: Path, environ: Mapping[str, str],
+                 today: dt.date | None = None) -> Session:
+    """Connect to a source (or fetch its CSV); SourceError with a redacted reason when it cannot. A work
+    tracker's session (``trackers``) dates its one number per KPI ``today``."""
+    if source.tracker:
+        from .trackers import TrackerSession
+
+        return TrackerSession(source, environ, today or dt.date.today())
     if source.kind == "duckdb":
         return DuckDBSession(source, site_dir, environ)
     if source.kind == "sql":

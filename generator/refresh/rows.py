@@ -19,6 +19,7 @@ class Result:
 
     columns: tuple[str, ...]
     rows: Sequence[Sequence[Any]]
+    estimate: bool = False  # the source said its number is approximate (Jira Cloud's count)
 
 
 class RowsError(Exception):

@@ -56,6 +56,7 @@ class Outcome:
     health_after: str = "no_data"
     latest: Point | None = None  # after the refresh (or as it was, when it failed)
     problems: list[Diagnostic] = field(default_factory=list)
+    estimate: bool = False  # the source called its number an estimate (Jira Cloud's JQL count)
 
 
 @dataclass
@@ -177,6 +178,8 @@ def _unchanged(kpi: KPI, status: Status, as_of: dt.date, problems: list[Diagnost
 
 def _source_problem(source: DataSource, error: SourceError) -> Diagnostic:
     mark = source.location_mark if error.field and error.field != source.field else source.mark
+    if error.field and error.field.endswith(".token"):
+        mark = source.token_mark
     return Diagnostic(CONFIG_NAME, mark[0], mark[1], "error", error.field or source.field, error.message,
                       error.hint + "; its KPIs were not refreshed")
 
@@ -187,7 +190,7 @@ def _run_source(source: DataSource, kpis: list[KPI], site_dir: Path, environ: Ma
     """One source's KPIs in turn over one session; a source that cannot be opened skips them all."""
     outcomes: list[Outcome] = []
     try:
-        session: Session = open_session(source, site_dir, environ)
+        session: Session = open_session(source, site_dir, environ, as_of)
     except SourceError as exc:
         for kpi in kpis:
             outcomes.append(_unchanged(kpi, "skipped", as_of, []))
@@ -229,7 +232,11 @@ def _refresh_kpi(session: Session, source: DataSource, kpi: KPI, site_dir: Path,
         try:
             # like build: only a regular file inside the site is read (never a link out, never a FIFO)
             original = read_regular(path, site_dir, sys.maxsize, "CSV file") if os.path.lexists(path) else None
-            merged = merge(original, points, feed.columns, kpi.cadence in ("monthly", "quarterly"))
+            # A tracker's number is dated the day it was asked: a day, whatever the KPI's cadence.
+            month_style = kpi.cadence in ("monthly", "quarterly") and not source.tracker
+            merged = merge(original, points, feed.columns, month_style)
+            if source.tracker:
+                merged.kept = []  # one point a run: the earlier rows are the series' history, not rows it dropped
         except Refused as refused:
             return failed(f"cannot merge into the CSV: {refused.message}", refused.hint, (kpi.series_file, 1, 1))
         except (OSError, LayoutError) as exc:
@@ -246,4 +253,4 @@ def _refresh_kpi(session: Session, source: DataSource, kpi: KPI, site_dir: Path,
     after = dataclasses.replace(kpi, series=merged.points)
     latest = _latest(merged.points, as_of)
     return Outcome(kpi, source.name, "changed" if merged.changed else "unchanged", merged,
-                   health(kpi, _latest(kpi.series, as_of)), health(after, latest), latest)
+                   health(kpi, _latest(kpi.series, as_of)), health(after, latest), latest, estimate=result.estimate)

@@ -13,11 +13,11 @@ from .run import Outcome, Refreshed
 MAX_LISTED = 20  # values listed per KPI in the Markdown body; the diff has the rest
 
 
-def _latest(point: Point | None, unit: str | None = None) -> str:
+def _latest(point: Point | None, unit: str | None = None, estimate: bool = False) -> str:
     if point is None:
         return "no data"
     value = format_value(point.value) + (f" {unit}" if unit else "")
-    return f"{value} ({point.date})"
+    return f"{value} ({point.date}{', estimate' if estimate else ''})"
 
 
 def _health(outcome: Outcome) -> str:
@@ -47,7 +47,7 @@ def summary(run: Refreshed) -> str:
 def text(run: Refreshed) -> str:
     """A plain table, one row per KPI."""
     header = ("KPI", "source", "status", "added", "revised", "kept", "latest", "health")
-    rows = [header] + [(o.kpi.id, o.source, o.status, *_counts(o), _latest(o.latest), _health(o))
+    rows = [header] + [(o.kpi.id, o.source, o.status, *_counts(o), _latest(o.latest, estimate=o.estimate), _health(o))
                        for o in run.outcomes]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     numeric = {3, 4, 5}
@@ -80,7 +80,7 @@ def markdown(run: Refreshed) -> str:
                 "| --- | --- | --- | ---: | ---: | ---: | --- | --- |"]
         for o in run.outcomes:
             cells = [f"{o.kpi.title} (`{o.kpi.id}`)", o.source, o.status, *_counts(o),
-                     _latest(o.latest, o.kpi.unit), f"{o.health_before} → {o.health_after}"]
+                     _latest(o.latest, o.kpi.unit, o.estimate), f"{o.health_before} → {o.health_after}"]
             out.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
         out.append("")
     moved = [(o, _moved(o)) for o in run.outcomes if _moved(o)]
@@ -121,7 +121,7 @@ def to_json(run: Refreshed) -> str:
             "revised": [{"date": d.isoformat(), "old": _number(old), "new": _number(new)}
                         for d, old, new in merged.revised] if merged else [],
             "kept": [d.isoformat() for d in merged.kept] if merged else [],
-            "latest": _point(o.latest),
+            "latest": _point(o.latest), "estimate": o.estimate,
             "health": {"before": o.health_before, "after": o.health_after},
         })
     data = {"as_of": run.as_of.isoformat(), "dry_run": run.dry_run, "written": run.written, "kpis": kpis,

@@ -293,7 +293,7 @@ def test_markdown_and_json_reports(site, cli):
     assert data["kpis"] == [{
         "id": "mrr", "title": "K", "source": "local", "series_file": "content/kpis/mrr.csv", "status": "changed",
         "added": [{"date": "2026-11-01", "value": 1031}], "revised": [{"date": "2026-10-01", "old": 994, "new": 996}],
-        "kept": [], "latest": {"date": "2026-11-01", "value": 1031},
+        "kept": [], "latest": {"date": "2026-11-01", "value": 1031}, "estimate": False,
         "health": {"before": "watch", "after": "healthy"}}]
 
 

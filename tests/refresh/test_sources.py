@@ -121,7 +121,8 @@ def test_config_schema_describes_sources():
     sources = json_schema("config")["properties"]["sources"]
     assert sources["propertyNames"] == {"pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
     assert set(sources["additionalProperties"]["properties"]) == {"duckdb", "attach", "url", "csv_url", "timeout",
-                                                                  "max_rows"}
+                                                                  "max_rows", "github", "jira", "linear", "token",
+                                                                  "user", "retries"}
 
 
 # -- secrets ------------------------------------------------------------------------------------
