@@ -126,6 +126,7 @@ def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
     report_cmd.add_argument("cycle", metavar="CYCLE", help="the cycle to review, e.g. 2026-Q3")
     report_cmd.add_argument("--out", type=Path, metavar="FILE",
                             help="file to write (default: CYCLE-review.html, or .pdf, in the current folder)")
+    report_cmd.add_argument("--team", metavar="T", help="one team's part of the review (default: the whole cycle)")
     report_cmd.add_argument("--pdf", action="store_true", help="write a PDF (needs okr-pages[pdf]: WeasyPrint)")
     report_cmd.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size (default a4)")
     report_cmd.add_argument("--as-of", dest="as_of", metavar="DATE", help="reference date, YYYY-MM-DD")
@@ -383,7 +384,7 @@ def _report(args: argparse.Namespace) -> int:
     from .commands.report import report
 
     as_of = _as_of(args, "--site-dir")
-    made = report(args.site_dir, args.cycle, as_of, out=args.out, pdf=args.pdf, paper=args.paper)
+    made = report(args.site_dir, args.cycle, as_of, out=args.out, pdf=args.pdf, paper=args.paper, team=args.team)
     pages = f", {made.pages} page{'' if made.pages == 1 else 's'}" if made.pages is not None else ""
     print(f"wrote {made.path} ({made.cycle} review, {made.kind.upper()}, {made.size:,} bytes{pages}; as of {as_of})")
     return 0

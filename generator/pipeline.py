@@ -35,6 +35,7 @@ from .output import MARKER, OutputTree
 from .parallel import balance, fork_map, split, workers
 from .reading.fieldtypes import date_in_range
 from .reading.files import site_rel
+from .reading.hostlimits import host_limit_warnings
 from .reading.load import Loaded, gc_paused, load_site
 from .reading.references import content_paths
 from .scoring.quality import quality_warnings
@@ -245,10 +246,30 @@ def _write(site_dir: Path, options: BuildOptions, checked: Checked, session: Ren
     waiting = {job.path for job in later}
     rounds = [[job for job in todo if job.path not in waiting], later] if later else [todo]
     done: dict[str, tuple[str, bool]] = {}
+    sizes: dict[str, int] = {}  # of every output file, for the host's limits
+    limits = checked.site.config.limits
     for number, part in enumerate(rounds):
         tree = OutputTree(out_dir, fresh=not incremental)
         try:
-            done.update(_render_and_write(part, session, view, tree, previous, costs, options.jobs, progress))
+            last = number == len(rounds) - 1
+            found: list[Diagnostic] = []
+
+            def vet(rendered: dict[str, int], last: bool = last, found: list[Diagnostic] = found) -> bool:
+                # Once every file's size is known (a file not rendered again is the one on disk): past
+                # the host's limits the build warns, and under --strict stops before anything is used.
+                if not last:
+                    return True
+                sizes.update(rendered)
+                for path in planned.jobs.keys() - sizes.keys():
+                    sizes[path] = _size_on_disk(out_dir / path)
+                found.extend(host_limit_warnings(sizes, limits, _shown_out(out_dir, site_dir)))
+                return not (found and options.strict)
+
+            done.update(_render_and_write(part, session, view, tree, previous, costs, options.jobs, progress, vet))
+            checked = checked.with_problems(found)
+            if found and options.strict:
+                tree.abort()
+                return Built(checked)
             for path in removed if number == 0 else ():
                 tree.remove(path)
             # A job not rendered (yet) kept its fingerprint: its file is the one the last build wrote,
@@ -337,7 +358,8 @@ def _template_problems(session: RenderSession, planned: dict[str, Job], site_dir
 
 def _render_and_write(todo: list[Job], session: RenderSession, view: SiteView, tree: OutputTree,
                       previous: dict[str, tuple[str, str]], costs: dict[str, float], jobs: int | None,
-                      progress: Progress | None) -> dict[str, tuple[str, bool]]:
+                      progress: Progress | None, vet: Callable[[dict[str, int]], bool] | None = None
+                      ) -> dict[str, tuple[str, bool]]:
     """Render the jobs, in forked workers when there are many, and write each file whose bytes
     changed; returns each path's digest and whether it was written. ``costs`` holds the seconds
     each page took to render when it last did, and is updated with this build's.
@@ -355,7 +377,7 @@ def _render_and_write(todo: list[Job], session: RenderSession, view: SiteView, t
     if len(chunks) > 1 and any(job.given.get("changes") is view.lazy_changes for job in todo):
         view.changes  # noqa: B018 - scored once here, not again in each worker
 
-    def render(chunk: list[Job]) -> list[tuple[str, str, bool, bytes | None, float]]:
+    def render(chunk: list[Job]) -> list[tuple[str, str, bool, bytes | None, float, int]]:
         done = []
         for index, job in enumerate(chunk, 1):
             started = time.perf_counter()
@@ -365,17 +387,20 @@ def _render_and_write(todo: list[Job], session: RenderSession, view: SiteView, t
             changed = previous.get(job.path, ("", ""))[1] != data_digest
             if changed and tree.fresh:
                 tree.write(job.path, data)
-            done.append((job.path, data_digest, changed, data if changed and not tree.fresh else None, seconds))
+            done.append((job.path, data_digest, changed, data if changed and not tree.fresh else None, seconds,
+                         len(data)))
             if progress and chunk is chunks[0] and (index % 50 == 0 or index == len(chunk)):
                 progress(min(index * parts, len(todo)) if index < len(chunk) else len(todo), len(todo))
         return done
 
     rendered = [item for done in fork_map(render, chunks) for item in done]
-    for path, _, _, data, seconds in rendered:
+    if vet is not None and not vet({path: size for path, _, _, _, _, size in rendered}):
+        return {}  # refused: nothing of an update in place is written (a fresh tree is thrown away)
+    for path, _, _, data, seconds, _ in rendered:
         if data is not None:
             tree.write(path, data)
         costs[path] = seconds
-    return {path: (data_digest, changed) for path, data_digest, changed, _, _ in rendered}
+    return {path: (data_digest, changed) for path, data_digest, changed, _, _, _ in rendered}
 
 
 def _expected_cost(todo: list[Job], costs: dict[str, float]) -> Callable[[Job], float]:
@@ -393,6 +418,19 @@ def _in_site(diagnostic: Diagnostic, site_dir: Path) -> Diagnostic:
         return diagnostic
     rel = site_rel(diagnostic.file, os.path.abspath(site_dir))
     return dataclasses.replace(diagnostic, file=rel if not rel.startswith("../") else diagnostic.file)
+
+
+def _shown_out(out_dir: Path, site_dir: Path) -> str:
+    """The output folder as messages name it: relative to the site folder when it is inside it."""
+    rel = site_rel(str(out_dir), str(site_dir))
+    return str(out_dir) if rel.startswith("../") or rel == ".." else rel
+
+
+def _size_on_disk(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # gone since the last build: it is written again by the next one
 
 
 def _reader(path: Path) -> Callable[[], bytes]:

@@ -379,8 +379,8 @@ def test_names_with_hash_percent_and_question_mark_are_linked_encoded(site) -> N
     code, _, err = run("build", root, *AS_OF)
     assert code == 0, err
     out = root / "_site"
-    home = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="okrs/2026-Q4/a%23b%25c%3Fd%20e/"' in home
+    cycle = (out / "cycles/2026-Q4/index.html").read_text(encoding="utf-8")
+    assert 'href="../../okrs/2026-Q4/a%23b%25c%3Fd%20e/"' in cycle
     assert (out / "okrs/2026-Q4/a#b%c?d e/index.html").is_file()
     guide = (out / "guide/100%?/index.html").read_text(encoding="utf-8")
     assert 'href="../../okrs/2026-Q4/a%23b%25c%3Fd%20e/"' in guide

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from ..diagnostics import OkrPagesError, did_you_mean
 from ..output import write_file
 from ..pipeline import Checked, check_site, refuse_errors
+from ..scoring.review import review_cycle
 from ..scoring.scores import ScoredSite
 from ..site.formatting import gettext
 from ..site.jobs import review_job
@@ -52,14 +53,16 @@ class Report:
     pages: int | None = None  # a PDF's pages
 
 
-def default_out(cycle_id: str, pdf: bool) -> Path:
-    """``<cycle>-review.html`` (or ``.pdf``) in the current folder."""
-    return Path(f"{cycle_id}-review.{'pdf' if pdf else 'html'}")
+def default_out(cycle_id: str, pdf: bool, team: str | None = None) -> Path:
+    """``<cycle>-review.html`` (``<cycle>-<team>-review.html`` for one team; or ``.pdf``) in the
+    current folder."""
+    return Path(f"{cycle_id}{f'-{team}' if team else ''}-review.{'pdf' if pdf else 'html'}")
 
 
 def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = None, pdf: bool = False,
-           paper: str = "a4") -> Report:
-    """Write the review of ``cycle_id`` as one HTML file (or a PDF); raises ReportError when refused."""
+           paper: str = "a4", team: str | None = None) -> Report:
+    """Write the review of ``cycle_id`` as one HTML file (or a PDF): the whole cycle, or one ``team``'s
+    part of it; raises ReportError when refused."""
     weasyprint = load_weasyprint() if pdf else None  # before any work: say at once what is missing
     checked = check_site(site_dir, as_of)
     refuse_errors(checked, ReportError, "run okr-pages check and fix them; nothing was written")
@@ -78,9 +81,9 @@ def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = Non
         raise ReportError(f"the site's theme or catalogs have {len(session.problems)} error(s), e.g. {first.text()} "
                           "(run okr-pages build to see them all; nothing was written)")
     with session.speaking():  # the site's language, as on the site's review page
-        html = report_html(checked, session, site_dir, cycle_id)
+        html = report_html(checked, session, site_dir, cycle_id, team)
         label = f"{scored.site.config.title} · " + gettext("%(cycle)s review") % {"cycle": cycle.name}
-    target = out or default_out(cycle_id, pdf)
+    target = out or default_out(cycle_id, pdf, team)
     pages = None
     if weasyprint is not None:
         data, pages = print_pdf(weasyprint, html, paper, label)
@@ -95,7 +98,8 @@ def report(site_dir: Path, cycle_id: str, as_of: dt.date, out: Path | None = Non
     return Report(target, cycle_id, "pdf" if pdf else "html", len(data), pages)
 
 
-def report_html(checked: Checked, session: RenderSession, site_dir: Path, cycle_id: str) -> str:
+def report_html(checked: Checked, session: RenderSession, site_dir: Path, cycle_id: str,
+                team: str | None = None) -> str:
     """The review of one cycle as a self-contained HTML document: the site's review job, rendered by
     the site's render session with the report's template, its links turned into anchors and data
     URIs, its charts drawn as inline SVG (in the language the caller speaks: ``session.speaking``)."""
@@ -103,7 +107,16 @@ def report_html(checked: Checked, session: RenderSession, site_dir: Path, cycle_
     view = session.view(scored, _report_paths(scored, site_dir, cycle_id), drawn=True)
     view.chart_html.update({key: wide for key, (wide,) in svg_charts(
         scored, [f"grades:{cycle_id}", f"teams:{cycle_id}"]).items()})
-    job = review_job(view, scored.cycles[cycle_id], standalone=True)
+    review = review_cycle(scored, cycle_id)
+    only = None
+    if team is not None:
+        only = next((part for part in review.teams if part.slug == team), None)
+        if only is None:
+            known = [part.slug for part in review.teams if part.team is not None]
+            hint = did_you_mean(team, known) or (f"teams with objectives in {cycle_id}: {', '.join(known)}"
+                                                  if known else f"no team has objectives in {cycle_id}")
+            raise ReportError(f"team '{team}' has no objectives in {cycle_id} ({hint})")
+    job = review_job(view, scored.cycles[cycle_id], review, standalone=True, only=only)
     html = session.render(view, job, {"css": _inline_css(session.theme.static.get("assets/style.css"))})
     return html.decode("utf-8")
 

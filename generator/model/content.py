@@ -252,6 +252,10 @@ class Limits:
     title: int = 500  # characters of a title or a name
     text: int = 10_000  # characters of any other text field (owner, note, unit, query)
     messages: int = 20  # problems shown per file; the rest are counted in one "and K more" line
+    # The host's limits (SPEC §13): a build past one still works, and warns.
+    site_files: int = 20_000  # files in the output
+    site_bytes: int = 1_000_000_000  # bytes of the output
+    file_bytes: int = 25 * 1024 * 1024  # bytes of one output file
 
 
 @dataclass(frozen=True)

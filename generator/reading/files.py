@@ -52,11 +52,12 @@ def inside(real: str, site_real: str) -> bool:
 
 def too_large(size: int, limit: int, what: str, key: str) -> Refused:
     """The refusal of a file larger than its limit (``key``: its setting under limits:)."""
-    return Refused(f"{what} is {_megabytes(size)}, more than the {_megabytes(limit)} allowed",
+    return Refused(f"{what} is {megabytes(size)}, more than the {megabytes(limit)} allowed",
                    f"split it into smaller files, or raise limits.{key} in okr-pages.yaml")
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size as people read it: '26.2 MB', or '5,000 bytes' below 100 kB."""
     return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
 
 

@@ -25,6 +25,7 @@ from .config import load_config
 from .datasources import check_feeds
 from .documents import KIND_FOLDERS, load_document
 from .files import FileEntry, Refused, Stamp, read_regular, too_large, walk
+from .hostlimits import host_limit_warnings
 from .items import ItemResult, default_id, read_item
 
 PARALLEL_READ = 300  # below this many files to parse, forking costs more than it saves
@@ -206,6 +207,11 @@ def _load_site(site_dir: Path, overrides: Mapping[str, str] | None, previous: Lo
         known = digests.of(full)
         if known is not None:
             assets[full] = (by_rel[full].stamp, known)
+    # Files published as they are (images, downloads) past the host's limit on one file; one too large
+    # to be read at all (a CSV past limits.csv) is an error already.
+    published = {full: by_rel[full].size for full in (f"{content_rel}/{rel}" for rel in other_files)}
+    problems.extend(host_limit_warnings({full: size for full, size in published.items()
+                                         if size <= digests.limit(full)[0]}, config.limits, "", everything=False))
     site = _cross_check(config, objectives, kpis, pages, other_files, problems, _unreadable(kept, content_rel))
     return Loaded(site, problems, kept, assets, content_rel, config.markdown_html, config.limits)
 

@@ -197,6 +197,11 @@ CONFIG: dict[str, Field] = {
         "title": _f("count", "Most characters in a title or a name; default 500."),
         "text": _f("count", "Most characters in any other text field; default 10000."),
         "messages": _f("count", "Most problems shown per file, then one 'and K more' line; default 20."),
+        "site_files": _f("count", "The host's limit on the files of a site: check and build warn past it; "
+                         "default 20000."),
+        "site_bytes": _f("size", "The host's limit on a site's size: build warns past it; default 1 GB."),
+        "file_bytes": _f("size", "The host's limit on one file (Cloudflare Pages: 25 MiB): check and build warn "
+                         "past it; default 25 MiB."),
     }),
     "checkin_every": _f("days", "Days a key result of a running cycle may go without a check-in before it "
                         "is overdue; default 14."),

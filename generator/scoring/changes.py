@@ -14,6 +14,7 @@ starts). Check-ins and KPI points are new when they are dated within the window:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from ..model.content import CheckIn, Point
@@ -94,6 +95,29 @@ class Changes:
         """How many things changed, for a summary."""
         return (len(self.moves) + len(self.checkins) + len(self.kpis) + len(self.raised) + len(self.cleared)
                 + len(self.added))
+
+    @property
+    def by_people(self) -> tuple[Move, ...]:
+        """Moves of an objective's score: what people did (a check-in, an edit), largest first."""
+        return tuple(move for move in self.moves if move.score_moved)
+
+    @property
+    def by_time(self) -> tuple[Move, ...]:
+        """Moves of pace alone, the score as it was: what time did as the cycle elapsed."""
+        return tuple(move for move in self.moves if not move.score_moved)
+
+    @property
+    def time_summary(self) -> tuple[tuple[str, str, int], ...]:
+        """What time did, counted: (pace before, pace now, how many objectives), most first."""
+        counted = Counter((move.before.pace, move.objective.pace) for move in self.by_time)
+        return tuple((before, now, many) for (before, now), many in
+                     sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+
+    @property
+    def new_points(self) -> tuple[KPIChange, ...]:
+        """KPIs with points dated within the window (people's part; a health or trend moved by the
+        date alone is time's)."""
+        return tuple(change for change in self.kpis if change.points)
 
 
 def compare(now: ScoredSite, before: ScoredSite) -> Changes:

@@ -75,6 +75,12 @@ class TeamReview:
     reviewed: bool
     objectives: tuple[ObjectiveReview, ...]
 
+    @property
+    def slug(self) -> str:
+        """Its part's name in the review's URL (``cycles/<id>/review/<slug>/``): the team's id; for
+        objectives of no team, a name no team id can have."""
+        return self.team.id if self.team is not None else NO_TEAM
+
 
 @dataclass(frozen=True)
 class KPIMovement:
@@ -146,7 +152,8 @@ class CycleReview:
         return tuple(o for o in self.objectives if o.not_ambitious) if self.final else ()
 
 
-PACES = ("off_track", "at_risk", "on_track")  # a running cycle's objectives, furthest behind first
+PACES = ("off_track", "at_risk", "on_track")
+NO_TEAM = "~none"  # a team id starts with a letter or digit  # a running cycle's objectives, furthest behind first
 
 
 def verdict(score: ScoredObjective) -> tuple[str, bool]:

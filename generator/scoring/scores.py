@@ -183,6 +183,10 @@ class CycleNow:
     def name(self) -> str:
         return self.cycle.name or self.cycle.id
 
+    @property
+    def url(self) -> str:
+        return f"cycles/{self.cycle.id}/"
+
 
 @dataclass(frozen=True)
 class ScoredCycle:
@@ -286,7 +290,17 @@ class ScoredTeam:
         """What a list of teams shows: name, place in the tree, lead, scores, and its score in each cycle."""
         return (self.team, self.depth, self.parent, self.subteams, self.lead, self.score, self.grade, self.reviewed,
                 self.with_subteams, self.with_subteams_grade, self.with_subteams_count, len(self.current),
-                len(self.kpis), tuple(entry.listing for entry in self.history))
+                self.behind, self.overdue, len(self.kpis), tuple(entry.listing for entry in self.history))
+
+    @property
+    def behind(self) -> int:
+        """How many of its own objectives of the current cycle are at risk or off track."""
+        return sum(1 for o in self.current if o.pace in ("at_risk", "off_track"))
+
+    @property
+    def overdue(self) -> int:
+        """How many key results of its own objectives of the current cycle are overdue."""
+        return sum(len(o.overdue) for o in self.current)
 
     def in_cycle(self, cycle_id: str) -> TeamCycle | None:
         """Its score in one cycle, if it has objectives there."""

@@ -12,7 +12,7 @@ from ..model.names import Person
 from ..scoring.changes import Changes
 from ..scoring.people import ScoredPerson
 from ..scoring.review import ReviewCounts, review_counts
-from ..scoring.scores import ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
+from ..scoring.scores import ScoredCycle, ScoredKPI, ScoredKR, ScoredObjective, ScoredSite
 from .markup import url_path
 
 
@@ -97,16 +97,36 @@ def okrs_json(scored: ScoredSite) -> dict[str, Any]:
     return {
         "as_of": scored.as_of.isoformat(),
         "current_cycle": scored.current_cycle,
-        "cycles": [{"id": c.cycle.id, "start": c.cycle.start.isoformat(), "end": c.cycle.end.isoformat(),
-                    "score": c.score, "state": c.state, "grade": c.grade, "reviewed": c.reviewed,
-                    "review": review_json(review_counts(c))} for c in scored.cycles.values()],
-        "teams": [{"id": t.team.id, "name": t.team.name, "parent": t.team.parent, "lead": t.team.lead,
-                   "score": t.score, "reviewed": t.reviewed, "score_with_subteams": t.with_subteams}
-                  for t in _config_order(scored)],
+        "cycles": [_cycle(c) for c in scored.cycles.values()],
+        "teams": _teams(scored),
         "objectives": [objective_json(o, scored.next_of.get(oid), scored.previous_of.get(oid))
                        for oid, o in scored.objectives.items()],
         "people": [person_json(p) for p in scored.people.values()],
     }
+
+
+def cycle_json(scored: ScoredSite, cycle_id: str) -> dict[str, Any]:
+    """``api/cycles/<id>.json`` (SPEC §13): ``api/okrs.json``'s shape with one cycle and its objectives
+    only, for readers that need less than the whole archive."""
+    cycle = scored.cycles[cycle_id]
+    return {
+        "as_of": scored.as_of.isoformat(),
+        "current_cycle": scored.current_cycle,
+        "cycles": [_cycle(cycle)],
+        "teams": _teams(scored),
+        "objectives": [objective_json(o, scored.next_of.get(o.id), scored.previous_of.get(o.id))
+                       for o in cycle.objectives],
+    }
+
+
+def _cycle(c: ScoredCycle) -> dict[str, Any]:
+    return {"id": c.cycle.id, "start": c.cycle.start.isoformat(), "end": c.cycle.end.isoformat(), "score": c.score,
+            "state": c.state, "grade": c.grade, "reviewed": c.reviewed, "review": review_json(review_counts(c))}
+
+
+def _teams(scored: ScoredSite) -> list[dict[str, Any]]:
+    return [{"id": t.team.id, "name": t.team.name, "parent": t.team.parent, "lead": t.team.lead, "score": t.score,
+             "reviewed": t.reviewed, "score_with_subteams": t.with_subteams} for t in _config_order(scored)]
 
 
 def person_json(who: ScoredPerson) -> dict[str, Any]:

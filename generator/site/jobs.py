@@ -11,6 +11,7 @@ page shows as lines of a list are named in ``listed``: they are fingerprinted by
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,10 +19,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..model.content import KPI, Config, Objective, Page, split_kr_ref
+from ..model.content import KPI, Config, Objective, Page, Team, split_kr_ref
 from ..scoring.changes import Changes, changes_since
 from ..scoring.people import ScoredPerson
-from ..scoring.review import CycleReview, ObjectiveReview, TeamReview, review_counts, review_cycle
+from ..scoring.review import CycleReview, TeamReview, review_counts, review_cycle
 from ..scoring.scores import (
     ScoredCycle,
     ScoredKPI,
@@ -35,7 +36,8 @@ from .editing import LinkBases, SourceLinks, checkin_command, link_bases
 from .formatting import ENGLISH, N_, Language, gettext
 from .markup import Rendered, relative_url, render_body, without_site_links
 
-STRIP = 5  # moves and check-ins shown on home; the changes page has them all
+CAP = 10  # entries of a capped list on home (moves and check-ins, overdue key results, signals): SPEC §13
+KPI_STRIP = 12  # KPIs on home's health strip; the dashboard has them all
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,11 @@ class SiteView:
         """The changes of the last ``changes_window`` days: the site is scored a second time, only
         when a page that shows them renders."""
         return changes_since(self.scored)
+
+    @cached_property
+    def search(self) -> search.SearchIndex:
+        """The search index, in parts: made once per build."""
+        return search.search_index(self.scored)
 
     @cached_property
     def lazy_changes(self) -> LazyChanges:
@@ -225,24 +232,44 @@ def _listed(*names: str) -> frozenset[str]:
 # -- page kinds ---------------------------------------------------------------------------------------
 
 def home_jobs(view: SiteView) -> Iterator[Job]:
+    """Home summarises the current cycle (SPEC §13): its company-level objectives, a card per team, and
+    lists capped at ``CAP`` with a link to all: so it stays light however large the company."""
     scored = view.scored
     cycle = scored.current
     current = list(cycle.objectives) if cycle else []
     index_page = next((p for p in scored.site.pages if p.id == "index"), None)
-    kpis = list(scored.kpis.values())
-    given = {"cycle": cycle, "groups": by_team(view, current), "kpis": kpis, "signals": scored.signals,
-             "title": view.config.title, "intro_page": index_page,
-             "overdue": [(o, kr) for o in current for kr in o.overdue], "changes": view.lazy_changes}
+    kpis = attention_first(list(scored.kpis.values()), KPI_STRIP)
+    top = {tid for tid, team in scored.teams.items() if team.depth == 0}
+    company = [o for o in current if o.team is not None and o.team.id in top]
+    overdue = [(o, kr) for o in current for kr in o.overdue]
+    teams = [team for team in scored.teams.values() if team.current]
+    given = {"cycle": cycle, "company": company[:CAP], "company_total": len(company), "teams": teams,
+             "kpis": kpis, "kpis_total": len(scored.kpis), "signals": scored.signals[:CAP],
+             "signals_total": len(scored.signals), "title": view.config.title, "intro_page": index_page,
+             "overdue": overdue[:CAP], "overdue_total": len(overdue), "changes": view.lazy_changes}
 
     def derive() -> dict[str, Any]:
         changes = view.changes
+        checkins = changes.checkins[:CAP]  # what people did first: their check-ins, then the scores they moved
         return {"intro": view.body(index_page, "") if index_page else None, "changes": changes,
-                "strip_moves": changes.moves[:STRIP], "strip_checkins": changes.checkins[:STRIP],
-                "change_counts": previews.change_counts(changes, always=3),
-                "description": previews.home(cycle, kpis, scored.signals, view.config.title)}
+                "strip_checkins": checkins, "strip_moves": changes.by_people[:CAP - len(checkins)],
+                "time_moves": len(changes.by_time), "change_counts": previews.change_counts(changes, always=3),
+                "description": previews.home(cycle, list(scored.kpis.values()), scored.signals, view.config.title)}
 
-    yield Job("index.html", "home.html", given, derive, _listed("cycle", "groups", "kpis", "signals", "overdue"),
-              weight=2 * len(current) + len(kpis))
+    yield Job("index.html", "home.html", given, derive,
+              _listed("cycle", "company", "teams", "kpis", "signals", "overdue"), weight=len(teams) + 4 * CAP)
+
+
+HEALTH_ORDER = ("unhealthy", "watch", "no_data", "no_target", "healthy")
+
+
+def attention_first(kpis: list[ScoredKPI], cap: int) -> list[ScoredKPI]:
+    """All the KPIs when there are no more than ``cap``; else the ``cap`` that most need attention
+    (unhealthy, then watch, ...; a signal before the others of its health), in that order."""
+    if len(kpis) <= cap:
+        return kpis
+    return sorted(kpis, key=lambda k: (HEALTH_ORDER.index(k.health) if k.health in HEALTH_ORDER else len(HEALTH_ORDER),
+                                       not k.signal))[:cap]
 
 
 def objective_jobs(view: SiteView) -> Iterator[Job]:
@@ -282,21 +309,38 @@ def kpi_jobs(view: SiteView) -> Iterator[Job]:
                   derive, charts=(f"kpi:{status.id}",))
 
 
-def dashboard_jobs(view: SiteView) -> Iterator[Job]:
-    scored = view.scored
-    kpis = list(scored.kpis.values())
-    groups = by_team(view, kpis)
+DASHBOARD_CARDS = 8  # KPIs of one team on the dashboard (those that need attention first); its own page has all
 
-    teams = [team.team if team else None for team, _ in groups]
+
+def dashboard_jobs(view: SiteView) -> Iterator[Job]:
+    """``kpis/``: each team's KPIs with their sparklines, at most ``DASHBOARD_CARDS`` of a team (SPEC
+    §13); a team with more has all of them on ``teams/<id>/kpis/``."""
+    scored = view.scored
+    everything = list(scored.kpis.values())
+    groups = [(team.team if team else None, kpis) for team, kpis in by_team(view, everything)]
+    totals = {team.id: len(kpis) for team, kpis in groups if team is not None}
+    shown = [(team, attention_first(kpis, DASHBOARD_CARDS) if team is not None else kpis) for team, kpis in groups]
+    yield _dashboard_job(view, "kpis/index.html", shown, totals, gettext("KPIs"), None,
+                         previews.dashboard(everything, scored.signals))
+    for team, kpis in groups:
+        if team is not None and len(kpis) > DASHBOARD_CARDS:
+            yield _dashboard_job(view, f"{team.url}kpis/index.html", [(team, kpis)], totals,
+                                 gettext("KPIs of %(team)s") % {"team": team.name}, team,
+                                 previews.dashboard(kpis, [k for k in scored.signals if k in kpis]))
+
+
+def _dashboard_job(view: SiteView, path: str, groups: list[tuple[Team | None, list[ScoredKPI]]],
+                   totals: dict[str, int], title: str, team: Team | None, description: str) -> Job:
+    signals = view.scored.signals if team is None else tuple(k for k in view.scored.signals
+                                                             if k.team is not None and k.team.id == team.id)
 
     def derive() -> dict[str, Any]:
         # Sparklines are static SVG drawn here, in either chart mode: the dashboard loads no runtime.
-        return {"groups": [(team, [(k, _markup(charts.sparkline(k))) for k in kpis])
-                           for team, (_, kpis) in zip(teams, groups, strict=True)],
-                "description": previews.dashboard(kpis, scored.signals)}
+        return {"groups": [(team, [(k, _markup(charts.sparkline(k))) for k in kpis]) for team, kpis in groups]}
 
-    given = {"kpis": kpis, "teams": teams, "signals": scored.signals, "title": gettext("KPIs")}
-    yield Job("kpis/index.html", "dashboard.html", given, derive, _listed("signals"))
+    given = {"shown": groups, "totals": totals, "signals": signals, "title": title, "team_page": team,
+             "description": description}
+    return Job(path, "dashboard.html", given, derive, _listed("signals"), weight=sum(len(k) for _, k in groups))
 
 
 def _markup(svg: str | None) -> Markup | None:
@@ -359,15 +403,32 @@ def alignment_rows(scored: ScoredSite, cycle: ScoredCycle) -> tuple[list[TreeRow
 
 
 def alignment_jobs(view: SiteView) -> Iterator[Job]:
+    """``alignment/``: the current cycle's tree (else the latest one with objectives), and a page of its
+    own for each other cycle's (``alignment/<cycle>/``), so no page holds every cycle at once."""
     scored = view.scored
     trees = []
     for cycle in reversed(list(scored.cycles.values())):
         rows, open_at_end = alignment_rows(scored, cycle)
         if rows:
             trees.append((cycle, rows, open_at_end))
-    objectives = tuple(scored.objectives.values())
-    yield Job("alignment/index.html", "alignment.html", {"trees": trees, "title": gettext("Alignment")},
-              lambda: {"description": previews.alignment(objectives)}, _listed("trees"), weight=len(objectives))
+    first = next((tree for tree in trees if scored.current and tree[0].id == scored.current.id), trees[0] if trees else None)
+    others = [tree[0].now for tree in trees if tree is not first]
+    for tree in trees:
+        cycle = tree[0]
+        home = tree is first
+        given = {"trees": [tree], "title": gettext("Alignment") if home else
+                 gettext("Alignment in %(cycle)s") % {"cycle": cycle.name}, "others": others if home else [],
+                 "index": None if home else first[0].now if first else None}
+
+        def derive(objectives: int = len(tree[1])) -> dict[str, Any]:
+            return {"description": previews.alignment(objectives)}
+
+        yield Job("alignment/index.html" if home else f"alignment/{cycle.id}/index.html", "alignment.html", given,
+                  derive, _listed("trees"), weight=len(tree[1]))
+    if not trees:
+        yield Job("alignment/index.html", "alignment.html",
+                  {"trees": [], "title": gettext("Alignment"), "others": [], "index": None},
+                  lambda: {"description": previews.alignment(0)})
 
 
 def cycles_jobs(view: SiteView) -> Iterator[Job]:
@@ -385,59 +446,84 @@ def cycles_jobs(view: SiteView) -> Iterator[Job]:
               _listed("cycles", "scored_cycles", "history", "chart_teams"), charts=("history:",))
 
 
+CYCLE_ROWS = 100  # objectives a cycle's page lists; the explorer and the review's team pages have every one
+
+
 def cycle_jobs(view: SiteView) -> Iterator[Job]:
     for cycle in view.scored.cycles.values():
         def derive(cycle: ScoredCycle = cycle) -> dict[str, Any]:
             return {"description": previews.cycle(cycle)}
 
-        yield Job(cycle.url + "index.html", "cycle.html", {"cycle": cycle, "title": cycle.name}, derive)
+        yield Job(cycle.url + "index.html", "cycle.html",
+                  {"cycle": cycle, "title": cycle.name, "objectives": cycle.objectives[:CYCLE_ROWS]}, derive,
+                  _listed("objectives"))
 
 
 def review_url(cycle: ScoredCycle) -> str:
     return f"{cycle.url}review/"
 
 
+REVIEW_ROWS = 20  # objectives in each of the review summary's tables; each team's page has all of its own
+
+
 def review_jobs(view: SiteView) -> Iterator[Job]:
-    """``cycles/<id>/review/`` for every cycle that has started: the final review once it has ended,
-    an interim one while it runs."""
+    """``cycles/<id>/review/`` for every cycle that has started (the final review once it has ended,
+    an interim one while it runs): the company summary, and one page per team with its objectives
+    (SPEC §13)."""
     for cycle in view.scored.cycles.values():
         if cycle.state != "upcoming":
-            yield review_job(view, cycle)
+            review = review_cycle(view.scored, cycle.id)
+            yield review_job(view, cycle, review)
+            for team in review.teams:
+                yield review_team_job(view, cycle, review, team)
 
 
-def review_job(view: SiteView, cycle: ScoredCycle, standalone: bool = False,
-               more: Mapping[str, Any] | None = None) -> Job:
-    """The review of one cycle: the site's page, or (``standalone``) the one file of ``okr-pages
-    report``, from the same records through the same templates."""
+def review_job(view: SiteView, cycle: ScoredCycle, review: CycleReview | None = None, standalone: bool = False,
+               only: TeamReview | None = None) -> Job:
+    """The review of one cycle: the site's summary page, or (``standalone``) the one file of ``okr-pages
+    report`` with every team's part after the summary (``only``: one team's part alone), from the same
+    records through the same templates."""
     url = review_url(cycle)
-    review = review_cycle(view.scored, cycle.id)
+    review = review or review_cycle(view.scored, cycle.id)
     # The teams' bar chart reads each team's score in the cycle.
     in_cycle = tuple((team.team, entry) for team in view.scored.teams.values()
                      if (entry := team.in_cycle(cycle.id)) is not None)
+    title = gettext("%(cycle)s review") % {"cycle": cycle.name}
     given = {"review": review, "cycle": review.cycle, "standalone": standalone, "teams_in_cycle": in_cycle,
-             "title": gettext("%(cycle)s review") % {"cycle": cycle.name}, **(more or {})}
+             "title": title, "review_url": url, "only_team": only is not None, "final": review.final}
 
     def retrospective(objective: Objective) -> Rendered | None:
-        if not standalone:
-            return view.retrospective(objective, url)
         rendered = view.retrospective(objective, "")
         return without_site_links(rendered) if rendered is not None else None
 
     def derive() -> dict[str, Any]:
-        made = {"rows": review_rows(review, retrospective),
+        made = {"committed": review.committed[:REVIEW_ROWS], "aspirational": review.aspirational[:REVIEW_ROWS],
                 "grades_chart": view.chart(f"grades:{cycle.id}"), "teams_chart": view.chart(f"teams:{cycle.id}")}
-        return {**made, "link": lambda target: ""} if standalone else made  # one file links to no page
+        if not standalone:
+            return made
+        teams = [only] if only is not None else list(review.teams)
+        return {**made, "rows": [(team, [(row, retrospective(row.objective.objective)) for row in team.objectives])
+                                 for team in teams],
+                "link": lambda target: ""}  # one file links to no page
 
     return Job("" if standalone else url + "index.html", "report.html" if standalone else "review.html", given,
                derive, _listed("teams_in_cycle"), charts=(f"grades:{cycle.id}", f"teams:{cycle.id}"),
-               weight=2 * len(cycle.objectives) + len(view.scored.kpis))
+               weight=len(review.teams) + 2 * REVIEW_ROWS + len(view.scored.kpis))
 
 
-def review_rows(review: CycleReview, retrospective: Callable[[Objective], Rendered | None]
-                ) -> list[tuple[TeamReview, list[tuple[ObjectiveReview, Rendered | None]]]]:
-    """Each team's objectives in the review, with their retrospectives as HTML."""
-    return [(team, [(row, retrospective(row.objective.objective)) for row in team.objectives])
-            for team in review.teams]
+def review_team_job(view: SiteView, cycle: ScoredCycle, review: CycleReview, team: TeamReview) -> Job:
+    """One team's part of a cycle's review, on a page of its own: its objectives with their key results,
+    scores and retrospectives."""
+    url = f"{review_url(cycle)}{team.slug}/"
+    name = team.team.name if team.team else gettext("No team")
+    given = {"team": team, "cycle": cycle.now, "final": review.final, "standalone": False, "review_url": review_url(cycle),
+             "title": gettext("%(team)s: %(cycle)s review") % {"team": name, "cycle": cycle.name}}
+
+    def derive() -> dict[str, Any]:
+        return {"objectives": [(row, view.retrospective(row.objective.objective, url)) for row in team.objectives],
+                "description": previews.review_team(team, cycle.name)}
+
+    return Job(url + "index.html", "review_team.html", given, derive, weight=2 * len(team.objectives))
 
 
 def doc_jobs(view: SiteView) -> Iterator[Job]:
@@ -466,8 +552,13 @@ def search_jobs(view: SiteView) -> Iterator[Job]:
     yield Job("search/index.html", "search.html", {
         "title": gettext("Search"), "search_messages": search.messages(view.config.title),
         "description": gettext("Search objectives, key results, KPIs, people, teams and guides.")})
-    yield Job("assets/search-index.js", given={"site": view.scored},
-              data=lambda: search.search_index(view.scored))
+    # The index in parts, made once per build (planning needs to know which parts there are): each
+    # part is fingerprinted by its own bytes, so an edit renders only the parts it changes.
+    for path, part in view.search.files.items():
+        def data(part: bytes = part) -> bytes:
+            return part
+
+        yield Job(f"assets/search/{path}", given={"part": hashlib.blake2b(part, digest_size=16).hexdigest()}, data=data)
 
 
 def not_found_jobs(view: SiteView) -> Iterator[Job]:
@@ -489,6 +580,14 @@ def api_jobs(view: SiteView) -> Iterator[Job]:
               data=lambda: api.dumps(api.kpis_json(scored)))
     yield Job("api/changes.json", given={"changes": view.lazy_changes},
               data=lambda: api.dumps(api.changes_json(view.changes)))
+    teams = tuple(scored.teams.values())
+    for cycle in scored.cycles.values():
+        def data(cycle_id: str = cycle.id) -> bytes:
+            return api.dumps(api.cycle_json(scored, cycle_id))
+
+        yield Job(f"api/cycles/{cycle.id}.json", data=data, given={
+            "cycle": cycle, "objectives": cycle.objectives, "teams": teams, "next": scored.next_of,
+            "previous": scored.previous_of})
 
 
 def people_jobs(view: SiteView) -> Iterator[Job]:
@@ -499,6 +598,9 @@ def people_jobs(view: SiteView) -> Iterator[Job]:
               lambda: {"description": previews.people(people)}, _listed("people"))
 
 
+PERSON_ROWS = 25  # objectives a person's page lists (twice as many key results); the explorer has every one
+
+
 def person_jobs(view: SiteView) -> Iterator[Job]:
     scored = view.scored
     now = scored.current.now if scored.current else None
@@ -506,17 +608,29 @@ def person_jobs(view: SiteView) -> Iterator[Job]:
         def derive(who: ScoredPerson = who) -> dict[str, Any]:
             return {"description": previews.person(who, now)}
 
-        yield Job(who.url + "index.html", "person.html", {"p": who, "current_cycle": now, "title": who.name},
-                  derive, weight=len(who.objectives) + len(who.key_results) + len(who.past))
+        given = {"p": who, "current_cycle": now, "title": who.name, "objectives": who.objectives[:PERSON_ROWS],
+                 "key_results": who.key_results[:2 * PERSON_ROWS], "past": who.past[:PERSON_ROWS]}
+        yield Job(who.url + "index.html", "person.html", given, derive,
+                  _listed("objectives", "past"), weight=min(len(who.objectives) + len(who.key_results), 4 * PERSON_ROWS))
+
+
+CHANGES_ROWS = 100  # entries of each list of the changes page (SPEC §13)
 
 
 def changes_jobs(view: SiteView) -> Iterator[Job]:
+    """What changed (SPEC §9): what people did first (check-ins, the scores they moved, KPI points,
+    new objectives), then what time did, summarised; each list capped at ``CHANGES_ROWS``."""
     def derive() -> dict[str, Any]:
         changes = view.changes
-        return {"changes": changes, "description": previews.changes(changes)}
+        return {"changes": changes, "description": previews.changes(changes),
+                "checkins": changes.checkins[:CHANGES_ROWS], "people_moves": changes.by_people[:CHANGES_ROWS],
+                "new_points": changes.new_points[:CHANGES_ROWS], "added": changes.added[:CHANGES_ROWS],
+                "time_moves": changes.by_time[:CHANGES_ROWS],
+                "time_kpis": [kc for kc in changes.kpis if not kc.points][:CHANGES_ROWS]}
 
-    yield Job("changes/index.html", "changes.html", {"changes": view.lazy_changes, "title": gettext("What changed")},
-              derive)
+    cycle = view.scored.current.now if view.scored.current else None
+    yield Job("changes/index.html", "changes.html",
+              {"changes": view.lazy_changes, "title": gettext("What changed"), "cycle": cycle}, derive)
 
 
 PAGE_KINDS: tuple[Callable[[SiteView], Iterator[Job]], ...] = (

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from ..model.content import Page
 from ..scoring.changes import Changes
 from ..scoring.people import ScoredPerson
+from ..scoring.review import TeamReview
 from ..scoring.scores import CycleNow, ScoredCycle, ScoredKPI, ScoredObjective, ScoredTeam
 from .formatting import count, label, long_date, ngettext, number, percent, score, words
 from .formatting import gettext as _
@@ -197,14 +198,21 @@ def cycle(c: ScoredCycle) -> str:
         "score": _grade(c.score, c.grade), "objectives": _objectives(len(c.objectives))})
 
 
+def review_team(team: TeamReview, cycle: str) -> str:
+    """A team's part of a cycle's review: its score and its objectives."""
+    name = team.team.name if team.team else _("No team")
+    text = _("%(team)s in the %(cycle)s review: score %(score)s across %(objectives)s") % {
+        "team": name, "cycle": cycle, "score": _grade(team.score, team.grade), "objectives": _objectives(len(team.objectives))}
+    return shorten(text + ".")
+
+
 def cycles(cycles: Sequence[ScoredCycle]) -> str:
     many = len(cycles)
     return shorten(_counted(ngettext("%(num)s cycle with its score and final grades.",
                                      "%(num)s cycles with their scores and final grades.", many), many))
 
 
-def alignment(objectives: Sequence[ScoredObjective]) -> str:
-    many = len(objectives)
+def alignment(many: int) -> str:
     return shorten(_counted(ngettext("How %(num)s objective cascades: each under the objective it supports.",
                                      "How %(num)s objectives cascade: each under the objective it supports.", many),
                             many))

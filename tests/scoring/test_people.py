@@ -211,6 +211,6 @@ def test_names_are_escaped_everywhere(site, tmp_path: Path) -> None:
     root = site({"content/okrs/2026-Q4/a.md": objective(1, '"<b>Eve</b>"', "Ann")}, config=CONFIG)
     out = tmp_path / "out"
     assert main(["build", str(root), "--out", str(out), "--as-of", AS_OF]) == 0
-    for rel in ("people/b-eve-b/index.html", "people/index.html", "okrs/2026-Q4/a/index.html", "index.html"):
+    for rel in ("people/b-eve-b/index.html", "people/index.html", "okrs/2026-Q4/a/index.html", "teams/sales/index.html"):
         page = (out / rel).read_text(encoding="utf-8")
         assert "<b>Eve</b>" not in page and "&lt;b&gt;Eve&lt;/b&gt;" in page, rel

@@ -263,8 +263,8 @@ def test_retrospective_is_markdown_compiled_once_with_checked_links(site, cli, t
     assert '<h2 id="retrospective-heading">Retrospective</h2>' in page
     assert '<strong>Done.</strong> See <a href="../../../guide/x/">the guide</a>' in page
     assert "&lt;b&gt;raw&lt;/b&gt;" in page and "<b>raw</b>" not in page
-    review = (tmp_path / "out/cycles/2026-Q3/review/index.html").read_text(encoding="utf-8")
-    assert '<a href="../../../guide/x/">the guide</a>' in review
+    review = (tmp_path / "out/cycles/2026-Q3/review/sales/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../../../guide/x/">the guide</a>' in review
 
 
 def test_charts_as_static_svg_on_the_archive_team_and_review_pages(site, cli, tmp_path) -> None:

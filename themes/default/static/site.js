@@ -36,11 +36,13 @@
     for (var i = 0; i < links.length; i++) {
       var el = links[i], attr = el.tagName === "FORM" ? "action" : "href", href = el.getAttribute(attr);
       if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.charAt(0) === "#") continue;
-      var parts = href.split("#"), path = parts[0];
-      if (path === "" ) continue;
+      // A link may carry a query (explore/?team=sales): the folder is before it.
+      var hash = href.indexOf("#"), rest = hash < 0 ? "" : href.slice(hash);
+      var before = hash < 0 ? href : href.slice(0, hash), query = before.indexOf("?");
+      var path = query < 0 ? before : before.slice(0, query), search = query < 0 ? "" : before.slice(query);
+      if (path === "") continue;
       if (path.slice(-1) === "/" || path === "." || path === "..") {
-        parts[0] = path.replace(/\/?$/, "/") + "index.html";
-        el.setAttribute(attr, parts.join("#"));
+        el.setAttribute(attr, path.replace(/\/?$/, "/") + "index.html" + search + rest);
       }
     }
   }
@@ -79,33 +81,41 @@
   }
   renderCharts();
 
-  // Search: a prebuilt index loaded as a plain script (fetch() is blocked from file://). Every
-  // word typed must match a word of the entry: as part of it, or a whole word one typo away
-  // (a letter missing, added, changed, or two swapped).
+  // Search: a prebuilt index in parts, each a plain script (fetch() is blocked from file://). The
+  // entry file names the parts; the word lists filed under a typed word's first two letters are
+  // loaded as it is typed, and each result's fragment (title, address, text) as it is shown. Every
+  // word typed must begin a word of the page, or be one typo away from one (a letter missing,
+  // added, changed, or two swapped, after its first two letters).
   var results = document.getElementById("search-results");
-  if (results && window.OKR_SEARCH_INDEX) {
+  var search = window.OKR_SEARCH;
+  if (results && search) {
     var input = document.getElementById("search-input");
     var status = document.getElementById("search-status");
     var messages = JSON.parse(document.getElementById("search-messages").textContent);
     // The count's words in the page's language: its plural category picks the message.
     var lang = root.lang || "en";
     var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
-    var base = "../";
-    var index = window.OKR_SEARCH_INDEX.map(function (doc) {
-      var text = (doc.t + " " + doc.s + " " + doc.x).toLowerCase();
-      return { doc: doc, title: doc.t.toLowerCase(), text: text, body: doc.x.toLowerCase() };
-    });
-    var vocabulary = null;  // word → indexes of the entries holding it, built on the first search
-    function words(text) { return text.split(/[^0-9a-z\u00c0-\uffff]+/).filter(Boolean); }
-    function buildVocabulary() {
-      vocabulary = new Map();
-      index.forEach(function (entry, n) {
-        words(entry.text).forEach(function (word) {
-          var list = vocabulary.get(word);
-          if (!list) vocabulary.set(word, list = []);
-          if (list[list.length - 1] !== n) list.push(n);
+    var base = "../", parts = base + "assets/search/";
+    var shards = {}, fragments = {}, waiting = {};
+    search.shard = function (key, words) { shards[key] = words; };
+    search.fragment = function (key, doc) { fragments[key] = doc; };
+    function load(file, ready) {
+      // One <script> per part, once; resolves whether it loads or not (a missing part finds nothing).
+      if (!waiting[file]) {
+        waiting[file] = new Promise(function (resolve) {
+          var script = document.createElement("script");
+          script.src = parts + file;
+          script.onload = script.onerror = function () { resolve(); };
+          document.head.appendChild(script);
         });
-      });
+      }
+      return waiting[file];
+    }
+    function words(text) { return text.split(/[^0-9a-z\u00c0-\uffff]+/).filter(Boolean); }
+    function keysFor(word) {
+      var key = word.slice(0, 2);
+      if (word.length >= 2) return search.shards[key] ? [key] : [];
+      return Object.keys(search.shards).filter(function (k) { return k.charAt(0) === word; });
     }
     // Optimal string alignment distance, given up on as soon as it exceeds 1.
     function withinOne(a, b) {
@@ -129,19 +139,28 @@
       }
       return previous[b.length] <= 1;
     }
-    // The words of the index one typo away from a typed word (only for words of four letters or more).
-    function nearWords(word) {
-      if (word.length < 4) return [];
-      if (!vocabulary) buildVocabulary();
-      var near = [];
-      vocabulary.forEach(function (entries, candidate) {
-        if (candidate !== word && withinOne(word, candidate)) near.push(candidate);
+    // The pages each typed word finds: doc number → [rank, the word of the page it matched].
+    function matches(word) {
+      var found = new Map(), near = [];
+      keysFor(word).forEach(function (key) {
+        var listed = shards[key] || {};
+        Object.keys(listed).forEach(function (candidate) {
+          if (candidate.indexOf(word) === 0) add(listed[candidate], candidate, 2);
+          else if (word.length >= 4 && withinOne(word, candidate)) near.push([listed[candidate], candidate]);
+        });
       });
-      return near;
+      near.forEach(function (pair) { add(pair[0], pair[1], 1); });
+      function add(postings, candidate, weight) {
+        postings.forEach(function (posting) {
+          var doc = posting >> 1, rank = ((posting & 1) ? 3 : 1) * weight, had = found.get(doc);
+          if (!had || had[0] < rank) found.set(doc, [rank, candidate]);
+        });
+      }
+      return found;
     }
-    function snippet(entry, terms) {
-      // The words around the first place the body matches, the matches marked.
-      var text = entry.doc.x, lower = entry.body, at = -1, term = "";
+    function snippet(doc, terms) {
+      // The words around the first place the text matches, the matches marked.
+      var text = doc.x, lower = text.toLowerCase(), at = -1, term = "";
       for (var i = 0; i < terms.length && at < 0; i++) { at = lower.indexOf(terms[i]); term = terms[i]; }
       if (at < 0) return null;
       var start = Math.max(0, at - 60), end = Math.min(text.length, at + term.length + 100);
@@ -153,8 +172,8 @@
       while (from < piece.length) {
         var next = -1, length = 0;
         terms.forEach(function (t) {
-          var found = lowerPiece.indexOf(t, from);
-          if (found >= 0 && (next < 0 || found < next)) { next = found; length = t.length; }
+          var hit = lowerPiece.indexOf(t, from);
+          if (hit >= 0 && (next < 0 || hit < next)) { next = hit; length = t.length; }
         });
         if (next < 0) { p.appendChild(document.createTextNode(piece.slice(from))); break; }
         p.appendChild(document.createTextNode(piece.slice(from, next)));
@@ -166,53 +185,59 @@
       if (end < text.length) p.appendChild(document.createTextNode(" …"));
       return p;
     }
-    var originalTitle = document.title;
+    var originalTitle = document.title, latest = 0;
     var run = function () {
-      var query = input.value.trim(), typed = words(query.toLowerCase());
-      results.innerHTML = "";
+      var query = input.value.trim(), typed = words(query.toLowerCase()), asked = ++latest;
       if (!typed.length) {
+        results.innerHTML = "";
         status.textContent = messages.empty;
         document.title = originalTitle;
         return;
       }
-      var alternatives = typed.map(function (word) {
-        var near = new Map();  // entry index → the word one typo away that it holds
-        nearWords(word).forEach(function (candidate) {
-          vocabulary.get(candidate).forEach(function (n) { if (!near.has(n)) near.set(n, candidate); });
+      var keys = [];
+      typed.forEach(function (word) { keys = keys.concat(keysFor(word)); });
+      Promise.all(keys.map(function (key) { return load("w/" + search.shards[key] + ".js"); })).then(function () {
+        if (asked !== latest) return;  // a later query is on its way
+        var perWord = typed.map(matches), found = [];
+        perWord[0].forEach(function (first, doc) {
+          var score = 0, terms = [];
+          for (var w = 0; w < perWord.length; w++) {
+            var hit = perWord[w].get(doc);
+            if (!hit) return;
+            score += hit[0]; terms.push(hit[1]);
+          }
+          found.push({ doc: doc, score: score, terms: terms });
         });
-        return { word: word, near: near };
+        found.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+        var shown = found.slice(0, 50);
+        return Promise.all(shown.map(function (hit) { return load("f/" + search.docs[hit.doc] + ".js"); })).then(function () {
+          if (asked !== latest) return;
+          show(query, found.length, shown);
+        });
       });
-      var found = [];
-      index.forEach(function (entry, n) {
-        var score = 0, terms = [];
-        for (var w = 0; w < alternatives.length; w++) {
-          var exact = entry.text.indexOf(alternatives[w].word) >= 0;
-          var hit = exact ? alternatives[w].word : alternatives[w].near.get(n);
-          if (!hit) return;
-          terms.push(hit);
-          score += (entry.title.indexOf(hit) >= 0 ? 3 : 1) * (exact ? 2 : 1);
-        }
-        found.push({ entry: entry, score: score, terms: terms });
-      });
-      found.sort(function (a, b) { return b.score - a.score || a.entry.title.localeCompare(b.entry.title); });
-      var category = plural ? plural.select(found.length) : (found.length === 1 ? "one" : "other");
+    };
+    function show(query, count, shown) {
+      results.innerHTML = "";
+      var category = plural ? plural.select(count) : (count === 1 ? "one" : "other");
       var template = messages.results[category] || messages.results.other;
-      status.textContent = template.replace("{num}", found.length.toLocaleString(lang)).replace("{query}", query);
+      status.textContent = template.replace("{num}", count.toLocaleString(lang)).replace("{query}", query);
       document.title = messages.title.replace("{query}", query) + " · " + messages.site;
-      found.slice(0, 50).forEach(function (hit) {
+      shown.forEach(function (hit) {
+        var doc = fragments[search.docs[hit.doc]];
+        if (!doc) return;
         var li = document.createElement("li"), a = document.createElement("a"), kind = document.createElement("span"), sub = document.createElement("div");
-        var url = base + hit.entry.doc.u;
+        var url = base + doc.u;
         if (location.protocol === "file:" && (url.slice(-1) === "/")) url += "index.html";
-        a.href = url; a.textContent = hit.entry.doc.t;
-        kind.className = "kind"; kind.textContent = hit.entry.doc.k;
-        sub.className = "muted"; sub.textContent = hit.entry.doc.s;
+        a.href = url; a.textContent = doc.t;
+        kind.className = "kind"; kind.textContent = doc.k;
+        sub.className = "muted"; sub.textContent = doc.s;
         li.appendChild(a); li.appendChild(kind);
-        if (hit.entry.doc.s) li.appendChild(sub);
-        var text = snippet(hit.entry, hit.terms);
+        if (doc.s) li.appendChild(sub);
+        var text = snippet(doc, hit.terms);
         if (text) li.appendChild(text);
         results.appendChild(li);
       });
-    };
+    }
     var query = new URLSearchParams(location.search).get("q");
     if (query) input.value = query;
     input.addEventListener("input", run);
