@@ -11,6 +11,7 @@ page shows as lines of a list are named in ``listed``: they are fingerprinted by
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -475,7 +476,7 @@ def review_jobs(view: SiteView) -> Iterator[Job]:
             review = review_cycle(view.scored, cycle.id)
             yield review_job(view, cycle, review)
             for team in review.teams:
-                yield review_team_job(view, cycle, review, team)
+                yield from review_team_jobs(view, cycle, review, team)
 
 
 def review_job(view: SiteView, cycle: ScoredCycle, review: CycleReview | None = None, standalone: bool = False,
@@ -511,19 +512,29 @@ def review_job(view: SiteView, cycle: ScoredCycle, review: CycleReview | None = 
                weight=len(review.teams) + 2 * REVIEW_ROWS + len(view.scored.kpis))
 
 
-def review_team_job(view: SiteView, cycle: ScoredCycle, review: CycleReview, team: TeamReview) -> Job:
-    """One team's part of a cycle's review, on a page of its own: its objectives with their key results,
-    scores and retrospectives."""
-    url = f"{review_url(cycle)}{team.slug}/"
+REVIEW_TEAM_PAGE = 100  # objectives on one page of a team's review; more go on pages 2, 3, ...
+
+
+def review_team_jobs(view: SiteView, cycle: ScoredCycle, review: CycleReview, team: TeamReview) -> Iterator[Job]:
+    """One team's part of a cycle's review, on pages of its own (``REVIEW_TEAM_PAGE`` objectives each):
+    its objectives with their key results, scores and retrospectives."""
+    first = f"{review_url(cycle)}{team.slug}/"
     name = team.team.name if team.team else gettext("No team")
-    given = {"team": team, "cycle": cycle.now, "final": review.final, "standalone": False, "review_url": review_url(cycle),
-             "title": gettext("%(team)s: %(cycle)s review") % {"team": name, "cycle": cycle.name}}
+    count = max(1, -(-len(team.objectives) // REVIEW_TEAM_PAGE))
+    pages = tuple(first if n == 1 else f"{first}{n}/" for n in range(1, count + 1))
+    for number, url in enumerate(pages, 1):
+        part = dataclasses.replace(team, objectives=team.objectives[(number - 1) * REVIEW_TEAM_PAGE:
+                                                                     number * REVIEW_TEAM_PAGE])
+        title = gettext("%(team)s: %(cycle)s review") % {"team": name, "cycle": cycle.name}
+        given = {"team": part, "cycle": cycle.now, "final": review.final, "standalone": False,
+                 "review_url": review_url(cycle), "page_number": number, "pages": pages,
+                 "title": title if number == 1 else f"{title} ({number}/{count})"}
 
-    def derive() -> dict[str, Any]:
-        return {"objectives": [(row, view.retrospective(row.objective.objective, url)) for row in team.objectives],
-                "description": previews.review_team(team, cycle.name)}
+        def derive(part: TeamReview = part, url: str = url) -> dict[str, Any]:
+            return {"objectives": [(row, view.retrospective(row.objective.objective, url)) for row in part.objectives],
+                    "description": previews.review_team(team, cycle.name)}
 
-    return Job(url + "index.html", "review_team.html", given, derive, weight=2 * len(team.objectives))
+        yield Job(url + "index.html", "review_team.html", given, derive, weight=2 * len(part.objectives))
 
 
 def doc_jobs(view: SiteView) -> Iterator[Job]:
