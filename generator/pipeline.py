@@ -1,4 +1,4 @@
-"""The pipeline that ``check``, ``build`` and ``serve`` share:
+"""The pipeline that ``check``, ``build`` and ``serve`` share, from content files to the output tree.
 
     content files → model (reading) → scores (model) → page jobs (site) → output tree (output)
 
@@ -42,6 +42,7 @@ from .scoring.quality import quality_warnings
 from .scoring.scores import ScoredSite, score_site
 
 if TYPE_CHECKING:
+    from .site.fingerprints import Fingerprints
     from .site.jobs import Job, SiteView
     from .site.session import RenderSession
 
@@ -176,6 +177,7 @@ def build_site(site_dir: Path, options: BuildOptions, *, state: BuildState | Non
     ``state`` (``serve``) keeps the build record in memory instead of on disk; ``first`` (``serve``'s
     fast render) writes the pages readers have open before all others."""
     from .site.session import open_session
+    from .site.templates import fragments_of
 
     with gc_paused(), ExitStack() as language_scope:
         record = _usable_record(site_dir, options, state)
@@ -192,7 +194,9 @@ def build_site(site_dir: Path, options: BuildOptions, *, state: BuildState | Non
         checked = checked.with_problems(_template_problems(session, planned.jobs, site_dir))
         if checked.diagnostics.failed(options.strict):
             return Built(checked)
-        return _write(site_dir, options, checked, session, view, planned, record, state, progress, first)
+        # A list row is rendered once per build (and page depth), and forgotten with it.
+        with fragments_of(planned.records.row):
+            return _write(site_dir, options, checked, session, view, planned, record, state, progress, first)
 
 
 @dataclass
@@ -220,6 +224,7 @@ class Planned:
 
     jobs: dict[str, Job]
     fingerprints: dict[str, str]
+    records: Fingerprints  # the digests they were made of: fragments are keyed by them too
 
 
 def _write(site_dir: Path, options: BuildOptions, checked: Checked, session: RenderSession, view: SiteView,
@@ -337,7 +342,7 @@ def _plan(site_dir: Path, loaded: Loaded, session: RenderSession, view: SiteView
         jobs[job.path] = job
         template = session.templates[job.template] if job.template else "data"
         fingerprint[job.path] = records.page(template, {"frame": view.frame, **job.given}, job.listed)
-    return Planned(jobs, fingerprint)
+    return Planned(jobs, fingerprint, records)
 
 
 def _template_problems(session: RenderSession, planned: dict[str, Job], site_dir: Path) -> list[Diagnostic]:

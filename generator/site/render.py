@@ -11,7 +11,7 @@ from markupsafe import Markup
 from ..scoring.scores import ScoredSite
 from . import charts, vega
 from .jobs import Job, SiteView, chart_spec, frame_context
-from .templates import template_failure
+from .templates import FRAGMENTS, template_failure
 
 
 def render_job(env: Environment, view: SiteView, job: Job, extra: dict[str, Any] | None = None) -> bytes:
@@ -22,6 +22,9 @@ def render_job(env: Environment, view: SiteView, job: Job, extra: dict[str, Any]
     assert job.template is not None
     context = frame_context(view, job)
     context.update(job.context())
+    fragments = FRAGMENTS.get()
+    if fragments is not None:
+        fragments.depth = 0 if job.base is not None else job.url.count("/")  # its links start from here
     if extra:
         context.update(extra)
     try:

@@ -6,7 +6,10 @@ includes, so an incremental build re-renders exactly the pages whose templates c
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -100,10 +103,49 @@ def make_environment(theme: Theme, language: Language = formatting.ENGLISH) -> E
     # The extension's own _() goes through two context calls per string (a few µs each, tens of
     # thousands of times per build); these do the same (translate, escape the values, format) directly.
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    env.globals["fragment"] = functools.partial(_fragment, env)
     env.filters.update(time=time_tag, pointtime=point_time_tag, progressdate=progress_date, num=formatting.number, numpart=formatting.number_in_range, pct=formatting.percent,
                        score=formatting.score, label=label, words=words, longdate=formatting.long_date, ago=formatting.days_ago, tabledate=formatting.table_date,
                        month=formatting.month, pointdate=formatting.point_date, withunit=formatting.with_unit)
     return env
+
+
+class Fragments:
+    """Fragments rendered in one build, for one page depth at a time (links are relative to the page):
+    ``fragment("objective_row.html", o, link)`` renders a template for one record once per build and
+    page depth, and gives the same markup to every page that shows it (Hugo's ``partialCached``). A
+    fragment is keyed by its template, the record's list-row fingerprint and the page's depth, so it
+    is what rendering it again would give."""
+
+    def __init__(self, digest: Callable[[Any], str]) -> None:
+        self.digest = digest
+        self.made: dict[tuple[str, str, int], Markup] = {}
+        self.depth = 0  # of the page being rendered
+
+
+FRAGMENTS: contextvars.ContextVar[Fragments | None] = contextvars.ContextVar("fragments", default=None)
+
+
+@contextlib.contextmanager
+def fragments_of(digest: Callable[[Any], str]) -> Iterator[Fragments]:
+    """Fragments are reused while the block runs (one build), keyed by ``digest`` of their record."""
+    fragments = Fragments(digest)
+    token = FRAGMENTS.set(fragments)
+    try:
+        yield fragments
+    finally:
+        FRAGMENTS.reset(token)
+
+
+def _fragment(env: Environment, name: str, record: Any, link: Callable[[str], str]) -> Markup:
+    fragments = FRAGMENTS.get()
+    if fragments is None:  # rendered outside a build (a site's own use): no reuse
+        return Markup(env.get_template(name).render(o=record, link=link).strip())
+    key = (name, fragments.digest(record), fragments.depth)
+    made = fragments.made.get(key)
+    if made is None:
+        made = fragments.made[key] = Markup(env.get_template(name).render(o=record, link=link).strip())
+    return made
 
 
 class ConstantMessages(Extension):
@@ -169,8 +211,9 @@ def _bytecode_cache(language: Language) -> FileSystemBytecodeCache | None:
     return _BytecodeCache(str(folder), language)
 
 
-# Templates a template names, for its fingerprint: {% extends/include/import/from "name" %}.
-_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
+# Templates a template names, for its fingerprint: {% extends/include/import/from "name" %}, and the
+# fragments it renders, fragment("name", ...).
+_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']|fragment\(\s*["']([^"']+)["']""")
 
 
 class TemplateDigests:
@@ -190,7 +233,7 @@ class TemplateDigests:
             except TemplateNotFound:
                 self._own[name] = ("missing", ())
                 return self._own[name]
-            referenced = tuple(sorted(set(_REFERENCE.findall(source))))
+            referenced = tuple(sorted({tag or call for tag, call in _REFERENCE.findall(source)}))
             self._own[name] = (hashlib.blake2b(source.encode(), digest_size=16).hexdigest(), referenced)
         return self._own[name]
 
