@@ -46,8 +46,8 @@ def first_paragraph(text: str) -> str:
 
 def render() -> str:
     lines = ["# Architecture", "",
-             "This page is made by `python tools/architecture.py` from the package's docstrings; edit those, "
-             "not this file.", "", "## The pipeline", "", DIAGRAM, "## Where each concern lives", ""]
+             ("This page is made by `python tools/architecture.py` from the package's docstrings; edit those, "
+             "not this file."), "", "## The pipeline", "", DIAGRAM, "## Where each concern lives", ""]
     top = docstring(PACKAGE / "__init__.py")
     lines += [first_paragraph(top), ""]
     modules = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__"))
