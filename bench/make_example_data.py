@@ -56,8 +56,8 @@ def billing_ledger(folder: Path) -> None:
     connection.execute("INSERT INTO ledger SELECT unnest($1::DATE[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[]), "
                        "unnest($4::INTEGER[])", columns)
     target = folder / "billing-ledger.parquet"
-    connection.execute("COPY (SELECT * FROM ledger ORDER BY invoice_month, account_id) TO ? (FORMAT parquet)",
-                       [str(target)])
+    # write_parquet rather than COPY ... TO ?: DuckDB before 1.3 takes no parameter for COPY's file
+    connection.sql("SELECT * FROM ledger ORDER BY invoice_month, account_id").write_parquet(str(target))
 
 
 def support_database(folder: Path) -> None:

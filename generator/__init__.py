@@ -9,4 +9,7 @@ write content), ``commands`` (commands that show a site) and ``refresh`` (KPI va
 sources).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one version string: pyproject.toml, okr-pages --version, init's workflows
+# The GitHub repository of the OKR Pages action (action.yml at its root), which the workflows that
+# okr-pages init writes use, pinned to the release that wrote them: OWNER/REPOSITORY@v<version>.
+ACTION_REPOSITORY = "okr-pages/okr-pages"

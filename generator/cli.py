@@ -17,11 +17,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .diagnostics import OkrPagesError, format_diagnostics, printable
 from .pipeline import BuildOptions, Checked, UsageError, build_site, check_site, resolve_as_of
+
+if TYPE_CHECKING:
+    from .authoring.checkin import Added
 
 
 def _site_dir(value: str) -> Path:
@@ -98,12 +101,23 @@ def _add_authoring_commands(commands: argparse._SubParsersAction) -> None:
     new_cmd.add_argument("--site-dir", type=_site_dir, default=Path("."), metavar="DIR")
 
     checkin_cmd = commands.add_parser("checkin", help="add a dated value to a key result or a KPI")
-    checkin_cmd.add_argument("target", metavar="ID", help="objective-id#kr-id, or a KPI id")
-    checkin_cmd.add_argument("value", metavar="VALUE", help="the measured number")
+    checkin_cmd.add_argument("target", metavar="ID", nargs="?", help="objective-id#kr-id, or a KPI id")
+    checkin_cmd.add_argument("value", metavar="VALUE", nargs="?", help="the measured number")
     checkin_cmd.add_argument("--date", help="day YYYY-MM-DD, or month YYYY-MM for a KPI (default: today)")
     checkin_cmd.add_argument("--confidence", help="key results only: likelihood of reaching it, 0 to 1")
     checkin_cmd.add_argument("--note", help="key results only: what changed, in a sentence")
+    checkin_cmd.add_argument("--from-issue", dest="from_issue", type=Path, metavar="FILE",
+                             help="instead of ID and VALUE: the body of a submitted Check in issue form "
+                                  "(.github/ISSUE_TEMPLATE/checkin.yml), as GitHub wrote it")
     checkin_cmd.add_argument("--site-dir", type=_site_dir, default=Path("."), metavar="DIR")
+
+    init_cmd = commands.add_parser("init", help="write a company's own OKR repository into a new or empty folder")
+    init_cmd.add_argument("folder", nargs="?", default=Path("."), type=Path, metavar="DIR",
+                          help="the folder to write (default: the current one); made if missing")
+    init_cmd.add_argument("--title", help="the site's title (default: from the folder's name, e.g. 'Acme OKRs')")
+    init_cmd.add_argument("--teams", metavar="ID,ID,...",
+                          help="team ids below the company, e.g. sales,product,engineering")
+    init_cmd.add_argument("--empty", action="store_true", help="no starter objectives (the team folders only)")
 
     diff_cmd = commands.add_parser("diff", help="Markdown table of figures changed between two api/ outputs")
     diff_cmd.add_argument("old_dir", type=Path, metavar="OLD_API_DIR")
@@ -317,16 +331,50 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _checkin(args: argparse.Namespace) -> int:
-    from .authoring.checkin import checkin
+    from .authoring.checkin import CheckinError, checkin
 
+    given = [name for name, value in (("ID", args.target), ("VALUE", args.value), ("--date", args.date),
+                                      ("--confidence", args.confidence), ("--note", args.note)) if value is not None]
+    if args.from_issue is not None and given:
+        raise UsageError(f"--from-issue reads every field from the issue; leave out {', '.join(given)}")
+    if args.from_issue is None and (args.target is None or args.value is None):
+        raise UsageError("checkin needs ID and VALUE (okr-pages checkin objective-id#kr-id 11), "
+                         "or --from-issue FILE")
     _require_folder(args.site_dir, "--site-dir")
     try:
-        added = checkin(args.site_dir, args.target, args.value, date=args.date,
-                        confidence=args.confidence, note=args.note)
+        if args.from_issue is not None:
+            added = _checkin_from_issue(args.site_dir, args.from_issue)
+        else:
+            added = checkin(args.site_dir, args.target, args.value, date=args.date,
+                            confidence=args.confidence, note=args.note)
+    except CheckinError as exc:
+        for problem in exc.problems[:-1]:  # one line each, so the issue's comment can list them
+            print(f"okr-pages: error: {printable(problem)}", file=sys.stderr)
+        raise CheckinError(exc.problems[-1] if exc.problems else str(exc)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise OkrPagesError(f"cannot edit the file: {exc}") from exc
     print(f"{added.rel}:{added.line}: added to {added.target}:")
     print("\n".join(f"  + {line.strip()}" for line in added.text.splitlines()))
+    return 0
+
+
+def _checkin_from_issue(site_dir: Path, body: Path) -> Added:
+    from .authoring.checkin import CheckinError
+    from .authoring.issueform import MAX_BODY, checkin_from_issue
+
+    try:
+        with body.open(encoding="utf-8", errors="replace") as handle:
+            text = handle.read(MAX_BODY * 4 + 1)
+    except OSError as exc:
+        raise CheckinError(f"--from-issue: cannot read {body}: {exc.strerror or exc}") from exc
+    return checkin_from_issue(site_dir, text)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .authoring.init import init_site
+
+    done = init_site(args.folder, title=args.title, teams=args.teams, empty=args.empty)
+    print(done.text())
     return 0
 
 
@@ -430,4 +478,5 @@ def _import(args: argparse.Namespace) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check, "build": _build, "serve": _serve, "new": _new, "checkin": _checkin, "diff": _diff,
     "schema": _schema, "refresh": _refresh, "report": _report, "rollover": _rollover, "import": _import,
+    "init": _init,
 }

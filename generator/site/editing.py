@@ -1,5 +1,6 @@
 """From a page to changing it (SPEC §9): links to the source file's edit view and history in the
-repository, and the command that adds a check-in to a key result.
+repository, and the two ways to add a check-in to a key result or a KPI: the Check in link (a
+pre-filled GitHub issue form, for people who never use git) and the ``okr-pages checkin`` command.
 
 ``repo_url`` and ``edit_uri`` are read as MkDocs reads them, with one difference: the path that
 follows ``edit_uri`` is the file's path in the site folder (``content/okrs/x.md``), so
@@ -11,9 +12,9 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
-from ..model.content import Config, KeyResult, Objective, kr_ref
+from ..model.content import KPI, Config, KeyResult, Objective, kr_ref
 from .markup import url_path
 
 _EDIT = re.compile(r"^(-/)?(edit|blob)/")  # GitHub edit/main/, GitLab -/edit/main/ (and blob/ views)
@@ -101,3 +102,35 @@ def checkin_command(objective: Objective, kr: KeyResult) -> str | None:
         return None
     target = kr.kpi if kr.kpi else kr_ref(objective.id, kr.id)
     return f"okr-pages checkin {shlex.quote(target)} VALUE"
+
+
+def kpi_checkin_command(kpi: KPI) -> str:
+    """The command that adds a point to a KPI, quoted for a POSIX shell."""
+    return f"okr-pages checkin {shlex.quote(kpi.id)} VALUE"
+
+
+CHECKIN_FORM = "checkin.yml"  # .github/ISSUE_TEMPLATE/checkin.yml, which okr-pages init writes
+CHECKIN_TITLE = "Check-in: "  # the issue's title; the workflow takes issues titled so (or labelled check-in)
+
+
+def checkin_form(config: Config) -> str | None:
+    """Where a new issue is opened, when ``repo_url`` is a repository on GitHub (github.com or a
+    GitHub Enterprise host); None elsewhere: the form is GitHub's."""
+    if config.repo_url is None or "github" not in (urlsplit(config.repo_url).hostname or "").lower():
+        return None
+    return f"{config.repo_url.rstrip('/')}/issues/new"
+
+
+def checkin_link(form: str, target: str, title: str) -> str:
+    """The Check in form for ``target`` (``objective-id#kr-id`` or a KPI id), its fields given as
+    query parameters by their ids, as GitHub pre-fills issue forms; every value percent-encoded."""
+    fields = {"template": CHECKIN_FORM, "title": CHECKIN_TITLE + title, "target": target}
+    return f"{form}?{urlencode(fields, quote_via=quote)}"
+
+
+def checkin_target(objective: Objective, kr: KeyResult) -> tuple[str, str] | None:
+    """What a key result's check-in adds to, with its title: the key result itself, or the KPI it
+    reads (whose title the caller knows); None for milestones and yes/no key results."""
+    if kr.type != "numeric":
+        return None
+    return (kr.kpi, "") if kr.kpi else (kr_ref(objective.id, kr.id), kr.title)

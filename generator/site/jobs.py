@@ -33,7 +33,16 @@ from ..scoring.scores import (
     ScoredTeam,
 )
 from . import api, charts, feed, previews, search
-from .editing import LinkBases, SourceLinks, checkin_command, link_bases
+from .editing import (
+    LinkBases,
+    SourceLinks,
+    checkin_command,
+    checkin_form,
+    checkin_link,
+    checkin_target,
+    kpi_checkin_command,
+    link_bases,
+)
 from .formatting import ENGLISH, N_, Language, gettext
 from .markup import Rendered, relative_url, render_body, without_site_links
 
@@ -136,6 +145,29 @@ class SiteView:
     def source_links(self, item: Objective | KPI | Page) -> SourceLinks | None:
         """Edit and history links of an item's source file, when the config names a repository."""
         return self._link_bases.links(item.source)
+
+    @cached_property
+    def _checkin_form(self) -> str | None:
+        return checkin_form(self.config)
+
+    def checkin_links(self, objective: Objective) -> dict[str, str | None]:
+        """Each key result's Check in link (its KPI's, for one that reads a KPI), when the site's
+        repository is on GitHub; None for key results that take no value."""
+        form = self._checkin_form
+        links: dict[str, str | None] = {}
+        for kr in objective.key_results:
+            target = checkin_target(objective, kr) if form else None
+            if form is None or target is None:
+                links[kr.id] = None
+                continue
+            ref, title = target
+            kpi = self.scored.site.kpis.get(ref) if kr.kpi else None
+            links[kr.id] = checkin_link(form, ref, kpi.title if kpi else title)
+        return links
+
+    def kpi_checkin_link(self, kpi: KPI) -> str | None:
+        """A KPI's Check in link, when the site's repository is on GitHub."""
+        return checkin_link(self._checkin_form, kpi.id, kpi.title) if self._checkin_form else None
 
     def body(self, item: Objective | Page | Any, url: str) -> Rendered:
         """An item's Markdown body as HTML, its links pointing at pages of the site."""
@@ -287,6 +319,7 @@ def objective_jobs(view: SiteView) -> Iterator[Job]:
             return {"body": view.body(score.objective, url), "chart": view.chart(f"objective:{score.id}"),
                     "retrospective": view.retrospective(score.objective, url),
                     "source": view.source_links(score.objective), "commands": commands,
+                    "checkin_links": view.checkin_links(score.objective),
                     "description": previews.objective(score)}
 
         yield Job(objective.url + "index.html", "objective.html", given, derive,
@@ -304,7 +337,8 @@ def kpi_jobs(view: SiteView) -> Iterator[Job]:
 
         def derive(status: ScoredKPI = status) -> dict[str, Any]:
             return {"body": view.body(status.kpi, status.url), "chart": view.chart(f"kpi:{status.id}"),
-                    "source": view.source_links(status.kpi), "description": previews.kpi(status)}
+                    "source": view.source_links(status.kpi), "description": previews.kpi(status),
+                    "command": kpi_checkin_command(status.kpi), "checkin_link": view.kpi_checkin_link(status.kpi)}
 
         yield Job(status.url + "index.html", "kpi.html", {"k": status, "readers": readers, "title": status.kpi.title},
                   derive, charts=(f"kpi:{status.id}",))

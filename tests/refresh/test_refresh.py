@@ -45,8 +45,9 @@ def test_duckdb_reads_csv_parquet_json_sqlite_and_duckdb_files_relative_to_the_s
     }, config="title: T\nsources:\n  local: {attach: {help: data/help.sqlite}}\n"
               "  lake: {duckdb: data/lake.duckdb}\n")
     connection = duckdb.connect()
-    connection.execute("COPY (SELECT DATE '2026-08-01' + INTERVAL (i) MONTH AS d, i * 2 AS v FROM range(3) t(i)) "
-                       "TO ? (FORMAT parquet)", [str(root / "data/ledger.parquet")])
+    # write_parquet rather than COPY ... TO ?: DuckDB before 1.3 takes no parameter for COPY's file
+    connection.sql("SELECT DATE '2026-08-01' + INTERVAL (i) MONTH AS d, i * 2 AS v FROM range(3) t(i)").write_parquet(
+        str(root / "data/ledger.parquet"))
     with sqlite3.connect(root / "data/help.sqlite") as db:
         db.execute("create table tickets (id integer, opened text)")
         db.executemany("insert into tickets values (?, ?)", [(1, "2026-10-01 09:00"), (2, "2026-10-01 10:00"),
@@ -382,8 +383,9 @@ def test_example_data_is_made_by_the_committed_script(tmp_path):
 
 def parquet_rows(path: Path) -> tuple[list, list]:
     """A Parquet file's columns (names and types) and its rows, in order."""
-    relation = duckdb.connect().sql(f"select * from read_parquet('{path}')")
-    return list(zip(relation.columns, map(str, relation.types))), relation.fetchall()
+    with duckdb.connect() as connection:  # held open: DuckDB before 1.2 closes a dropped connection's relations
+        relation = connection.sql(f"select * from read_parquet('{path}')")
+        return list(zip(relation.columns, map(str, relation.types))), relation.fetchall()
 
 
 def sqlite_rows(path: Path) -> dict[str, tuple[str, list]]:
